@@ -1,0 +1,17 @@
+package io.pgflex.contracts.events;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A change to the server's properties was applied. Topic {@link Topics#SERVERS}. */
+public record ServerUpdated(
+        String serverId,
+        String subscriptionId,
+        String operationId,
+        int version,
+        String name,
+        Map<String, String> changes,
+        long downtimeMillis,
+        Instant updatedAt) implements PgflexEvent {
+    public static final int VERSION = 1;
+}

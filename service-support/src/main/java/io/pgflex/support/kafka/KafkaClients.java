@@ -1,0 +1,64 @@
+package io.pgflex.support.kafka;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The plain Kafka clients the outbox relay and topic bootstrap use, built from the same
+ * {@code kafka.bootstrap.servers} as the messaging channels. The producer is idempotent with
+ * {@code acks=all}, so a retried send neither duplicates nor reorders within a partition.
+ */
+@ApplicationScoped
+public class KafkaClients {
+    private final String bootstrapServers;
+    private final String clientId;
+    private KafkaProducer<String, byte[]> producer;
+
+    public KafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                        @ConfigProperty(name = "quarkus.application.name") String applicationName) {
+        this.bootstrapServers = bootstrapServers;
+        this.clientId = applicationName;
+    }
+
+    public synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Map<String, Object> config = new HashMap<>();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-outbox");
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+            // fail a send within seconds while the broker is away: the rows stay in the outbox and are retried
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+    }
+
+    synchronized void close(@Observes ShutdownEvent event) {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+}
