@@ -1,0 +1,46 @@
+package io.pgflex.backup.policy;
+
+import io.pgflex.contracts.events.ServerDeleted;
+import io.pgflex.contracts.events.ServerRequested;
+import io.pgflex.support.inbox.EventConsumer;
+import io.pgflex.support.inbox.InboundEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Creates and removes {@link BackupPolicy} rows as servers come and go (pgflex.servers, once per event). */
+@ApplicationScoped
+public class ServerEventsListener {
+    private final EventConsumer consumer;
+    private final Clock clock;
+
+    public ServerEventsListener(EventConsumer consumer, Clock clock) {
+        this.consumer = consumer;
+        this.clock = clock;
+    }
+
+    @Incoming("servers")
+    @Blocking
+    public void onServerEvent(ConsumerRecord<String, byte[]> record) {
+        consumer.consume(record, this::apply);
+    }
+
+    void apply(InboundEvent event) {
+        UUID serverId = UUID.fromString(event.payload().serverId());
+        if (event.payload() instanceof ServerRequested requested) {
+            if (BackupPolicy.findById(serverId) == null) {
+                BackupPolicy row = new BackupPolicy();
+                row.serverId = serverId;
+                row.subscriptionId = requested.subscriptionId();
+                row.retentionDays = requested.backupRetentionDays();
+                row.updatedAt = clock.instant();
+                row.persist();
+            }
+        } else if (event.payload() instanceof ServerDeleted) {
+            BackupPolicy.deleteById(serverId);
+        }
+    }
+}

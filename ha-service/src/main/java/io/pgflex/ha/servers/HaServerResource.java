@@ -1,0 +1,26 @@
+package io.pgflex.ha.servers;
+
+import io.pgflex.support.errors.ArmException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+
+/** Internal, for operators and tests: ha-service's view of one server. Not routed by the public gateway. */
+@Path("/internal/v1/servers")
+@Produces(MediaType.APPLICATION_JSON)
+public class HaServerResource {
+
+    public record View(String serverId, String name, String haMode, String haState, int eventsHandled, String lastEventType) {
+    }
+
+    @GET
+    @Path("/{serverId}")
+    public View get(@PathParam("serverId") UUID serverId) {
+        HaServer s = HaServer.<HaServer>findByIdOptional(serverId)
+                .orElseThrow(() -> ArmException.notFound("ha-service does not track server " + serverId));
+        return new View(s.serverId.toString(), s.name, s.haMode, s.haState.name(), s.eventsHandled, s.lastEventType);
+    }
+}
