@@ -1,0 +1,28 @@
+package io.pgflex.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings of one node agent. */
+@ConfigMapping(prefix = "pgflex.agent")
+public interface AgentConfig {
+    /** Stable identity of this agent (host). */
+    String id();
+
+    /** Availability-zone label; ZoneRedundant HA places the standby in another zone. */
+    String zone();
+
+    /** Everything this agent owns lives below: {@code instances/<id>/}. */
+    Path dataRoot();
+
+    /** Where engine bundles unpacked by the launcher live ({@code <major.minor>/bin}); optional. */
+    java.util.Optional<Path> enginesDir();
+
+    /** Bearer token the control plane presents. */
+    String token();
+
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+}

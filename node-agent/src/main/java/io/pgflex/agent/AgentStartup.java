@@ -1,0 +1,27 @@
+package io.pgflex.agent;
+
+import io.pgflex.agent.instances.InstanceStore;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Start-up of the agent: its data root exists, what it found is logged. Also the clock it uses. */
+@ApplicationScoped
+public class AgentStartup {
+    private static final Logger LOG = Logger.getLogger(AgentStartup.class);
+
+    @Produces
+    @ApplicationScoped
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store) {
+        store.ensureDataRoot();
+        LOG.infof("node agent %s (zone %s) owns %s: %d instance(s) found", config.id(), config.zone(),
+                config.dataRoot().toAbsolutePath(), store.instanceIds().size());
+    }
+}
