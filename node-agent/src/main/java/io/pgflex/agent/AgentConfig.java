@@ -25,4 +25,20 @@ public interface AgentConfig {
 
     @WithDefault("1s")
     Duration heartbeatInterval();
+
+    /** First port handed to an instance. */
+    @WithDefault("6000")
+    int portRangeStart();
+
+    /** Last port handed to an instance. */
+    @WithDefault("6999")
+    int portRangeEnd();
+
+    /** Address instances listen on. */
+    @WithDefault("*")
+    String listenAddresses();
+
+    /** Host name clients use for this agent's instances (certificate SAN, fullyQualifiedDomainName). */
+    @WithDefault("localhost")
+    String advertisedHost();
 }

@@ -1,5 +1,6 @@
 package io.pgflex.agent;
 
+import io.pgflex.agent.instances.InstanceManager;
 import io.pgflex.agent.instances.InstanceStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +20,13 @@ public class AgentStartup {
         return Clock.systemUTC();
     }
 
-    void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store) {
+    void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store, InstanceManager manager) {
         store.ensureDataRoot();
         LOG.infof("node agent %s (zone %s) owns %s: %d instance(s) found", config.id(), config.zone(),
                 config.dataRoot().toAbsolutePath(), store.instanceIds().size());
+        // instances that should run but do not (host reboot, `pgflex down`): start them again, off the start-up path
+        Thread starter = new Thread(manager::startDesired, "pgflex-start-instances");
+        starter.setDaemon(true);
+        starter.start();
     }
 }

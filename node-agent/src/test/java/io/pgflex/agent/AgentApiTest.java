@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(io.pgflex.testkit.AgentDataRootResource.class)
 class AgentApiTest {
+    @jakarta.inject.Inject
+    io.pgflex.agent.instances.InstanceStore store;
 
     @Test
     void refusesCallsWithoutTheBearerToken() {
@@ -26,7 +29,7 @@ class AgentApiTest {
                 .then().statusCode(200)
                 .body("agentId", equalTo("agent-1"))
                 .body("zone", equalTo("1"))
-                .body("instanceCount", equalTo(0))
+                .body("instanceCount", equalTo(store.instanceIds().size()))
                 // the host has Debian's PostgreSQL packages (CI installs postgresql-15)
                 .body("engines.source", hasItem("system"))
                 .body("engines[0].binDir", notNullValue());

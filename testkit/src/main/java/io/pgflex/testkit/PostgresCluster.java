@@ -2,7 +2,6 @@ package io.pgflex.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,14 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * A real, throwaway PostgreSQL cluster: initdb and pg_ctl from real binaries, run as the OS user
  * {@code postgres} when this JVM is root (PostgreSQL refuses root), on a free port, in a temp
- * directory. Stopped with {@code -m immediate} and removed when the JVM exits; clusters left
- * behind by a killed test JVM are reaped by the next one.
+ * directory ({@link ScratchDirs}: stopped with {@code -m immediate} and removed when the JVM exits;
+ * clusters left behind by a killed test JVM are reaped by the next one).
  */
 public final class PostgresCluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PostgresCluster.class);
@@ -42,17 +40,13 @@ public final class PostgresCluster implements AutoCloseable {
     public static synchronized PostgresCluster shared() {
         if (shared == null) {
             shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "postgres-cluster-stop"));
         }
         return shared;
     }
 
     public static PostgresCluster start() {
-        reapStale();
-        try {
-            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-            Path dir = Files.createTempDirectory(tmp, PREFIX);
-            Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+        {
+            Path dir = ScratchDirs.create(PREFIX);
             Path bin = PostgresBinaries.binDir();
             int port = KafkaBroker.freePort();
             OsUser.giveToPostgres(dir);
@@ -65,8 +59,6 @@ public final class PostgresCluster implements AutoCloseable {
                     "start");
             LOG.infof("PostgreSQL test cluster on 127.0.0.1:%d (%s), data in %s", port, bin, dir);
             return new PostgresCluster(dir, bin, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -100,48 +92,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(dir, bin);
-    }
-
-    private static void stop(Path dir, Path bin) {
-        if (Files.exists(dir.resolve("data/postmaster.pid"))) {
-            try {
-                OsUser.run(dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
-                        "-m", "immediate", "-w", "stop");
-            } catch (RuntimeException e) {
-                LOG.warnf("could not stop test cluster in %s: %s", dir, e.getMessage());
-            }
-        }
-        Dirs.delete(dir);
-    }
-
-    /** Stops and removes clusters whose owning test JVM is gone. */
-    private static void reapStale() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (Stream<Path> entries = Files.list(tmp)) {
-            List<Path> stale = new ArrayList<>();
-            entries.filter(p -> p.getFileName().toString().startsWith(PREFIX)).forEach(p -> {
-                if (!ownerAlive(p)) {
-                    stale.add(p);
-                }
-            });
-            Path bin = stale.isEmpty() ? null : PostgresBinaries.binDir();
-            for (Path p : stale) {
-                LOG.infof("reaping test cluster left behind in %s", p);
-                stop(p, bin);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("could not reap stale test clusters: %s", e.getMessage());
-        }
-    }
-
-    private static boolean ownerAlive(Path dir) {
-        try {
-            long pid = Long.parseLong(Files.readString(dir.resolve("owner.pid"), StandardCharsets.UTF_8).trim());
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
+        ScratchDirs.clean(dir);
     }
 
     /** Runs PostgreSQL tools as the {@code postgres} OS user when this JVM is root. */

@@ -1,20 +1,49 @@
 package io.pgflex.contracts.agent;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 /**
  * The node agent's HTTP API as the control plane calls it. Every call carries the agent bearer
- * token; every command carries an operation id and is idempotent.
+ * token; every command is idempotent (the same call twice leaves the same result).
  */
 @Path(NodeAgentApi.BASE_PATH)
 @Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
 public interface NodeAgentApi {
     String BASE_PATH = "/agent/v1";
 
     @GET
     @Path("/info")
     AgentInfo info();
+
+    /** Creates the instance or converges it to {@code spec} (configuration, admin role, running or stopped). */
+    @PUT
+    @Path("/instances/{instanceId}")
+    InstanceStatus apply(@PathParam("instanceId") String instanceId, InstanceSpec spec);
+
+    @GET
+    @Path("/instances/{instanceId}")
+    InstanceStatus get(@PathParam("instanceId") String instanceId);
+
+    @GET
+    @Path("/instances")
+    List<InstanceStatus> list();
+
+    @POST
+    @Path("/instances/{instanceId}/restart")
+    InstanceStatus restart(@PathParam("instanceId") String instanceId);
+
+    /** Stops the instance and removes its data. Deleting a missing instance succeeds. */
+    @DELETE
+    @Path("/instances/{instanceId}")
+    InstanceStatus delete(@PathParam("instanceId") String instanceId);
 }

@@ -29,8 +29,23 @@ public class EngineCatalogue {
         List<EngineInfo> found = new ArrayList<>();
         scan(Path.of("/usr/lib/postgresql"), "system", found);
         config.enginesDir().ifPresent(dir -> scan(dir, "bundle", found));
-        found.sort(Comparator.comparingInt(EngineInfo::major).thenComparing(EngineInfo::version));
+        found.sort(Comparator.comparingInt(EngineInfo::major).thenComparingInt(e -> Integer.parseInt(e.version().split("\\.")[1])));
         return found;
+    }
+
+    /** The newest engine of {@code major} ("16") or of the exact {@code major.minor} ("16.4"). */
+    public EngineInfo resolve(String version) {
+        List<EngineInfo> all = engines();
+        return all.stream()
+                .filter(e -> version.contains(".") ? e.version().equals(version) : Integer.toString(e.major()).equals(version))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalArgumentException("PostgreSQL " + version + " is not installed on this host; "
+                        + "engines here: " + all.stream().map(EngineInfo::version).toList()));
+    }
+
+    /** Any engine: enough to stop an instance whose version is unknown. */
+    public EngineInfo any() {
+        return engines().stream().reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no PostgreSQL engine on this host"));
     }
 
     private static void scan(Path root, String source, List<EngineInfo> into) {

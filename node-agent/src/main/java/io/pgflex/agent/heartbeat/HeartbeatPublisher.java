@@ -47,7 +47,7 @@ public class HeartbeatPublisher {
 
     @Scheduled(every = "${pgflex.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
-        for (InstanceRecord instance : store.records(json)) {
+        for (InstanceRecord instance : store.records()) {
             String health = store.running(instance.instanceId()) ? "Running" : "Stopped";
             InstanceHeartbeat heartbeat = new InstanceHeartbeat(instance.serverId(), instance.subscriptionId(), null,
                     InstanceHeartbeat.VERSION, config.id(), instance.instanceId(), instance.role(), health, null, 0,

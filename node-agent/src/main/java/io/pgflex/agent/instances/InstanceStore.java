@@ -1,12 +1,16 @@
 package io.pgflex.agent.instances;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.agent.AgentConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -17,13 +21,22 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class InstanceStore {
     private final AgentConfig config;
+    private final ObjectMapper json;
 
-    public InstanceStore(AgentConfig config) {
+    public InstanceStore(AgentConfig config, ObjectMapper json) {
         this.config = config;
+        this.json = json;
     }
 
     public Path instancesDir() {
-        return config.dataRoot().resolve("instances");
+        return config.dataRoot().toAbsolutePath().resolve("instances");
+    }
+
+    public InstanceLayout layout(String instanceId) {
+        if (!instanceId.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("invalid instance id: " + instanceId);
+        }
+        return new InstanceLayout(instancesDir().resolve(instanceId));
     }
 
     /** Ids of every instance with an instance.json. */
@@ -40,20 +53,46 @@ public class InstanceStore {
         }
     }
 
-    /** Every instance record on disk; an unreadable one is skipped (and reported by {@link #instanceIds()}). */
-    public List<InstanceRecord> records(com.fasterxml.jackson.databind.ObjectMapper json) {
+    public Optional<InstanceRecord> read(String instanceId) {
+        Path file = layout(instanceId).recordFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(file.toFile(), InstanceRecord.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + file, e);
+        }
+    }
+
+    /** Every readable instance record. */
+    public List<InstanceRecord> records() {
         return instanceIds().stream().map(id -> {
             try {
-                return json.readValue(instancesDir().resolve(id).resolve("instance.json").toFile(), InstanceRecord.class);
-            } catch (IOException e) {
+                return read(id).orElse(null);
+            } catch (UncheckedIOException e) {
                 return null;
             }
-        }).filter(java.util.Objects::nonNull).toList();
+        }).filter(Objects::nonNull).toList();
+    }
+
+    /** Writes instance.json atomically (temp file + rename), owner-only. */
+    public void write(InstanceRecord record) {
+        InstanceLayout layout = layout(record.instanceId());
+        try {
+            Files.createDirectories(layout.root());
+            Path tmp = layout.root().resolve("instance.json.tmp");
+            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmp, layout.recordFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether the instance's postmaster runs: its postmaster.pid names a live process. */
     public boolean running(String instanceId) {
-        Path pid = instancesDir().resolve(instanceId).resolve("pgdata").resolve("postmaster.pid");
+        Path pid = layout(instanceId).postmasterPid();
         try {
             String first = Files.readAllLines(pid).get(0).trim();
             return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
@@ -62,7 +101,7 @@ public class InstanceStore {
         }
     }
 
-    /** Creates the data root with owner-only permissions if it is missing. */
+    /** Creates the data root if it is missing. */
     public void ensureDataRoot() {
         try {
             Files.createDirectories(instancesDir());

@@ -43,6 +43,9 @@ public class KafkaClients {
             config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
             config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
             config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            // while the broker is away, reconnect with backoff instead of every 50 ms
+            config.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 500);
+            config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 10_000);
             producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;

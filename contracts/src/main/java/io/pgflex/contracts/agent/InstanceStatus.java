@@ -1,0 +1,15 @@
+package io.pgflex.contracts.agent;
+
+/**
+ * An instance as its agent observes it.
+ *
+ * @param engineVersion  {@code major.minor} actually running
+ * @param resourceLimits how CPU/memory limits are enforced, or why they are not
+ */
+public record InstanceStatus(String instanceId, String serverId, InstanceState state, String host, int port,
+                             String engineVersion, String resourceLimits, String message) {
+
+    public enum InstanceState {
+        Creating, Running, Stopped, Failed, Deleted
+    }
+}

@@ -1,0 +1,43 @@
+package io.pgflex.agent.instances;
+
+import java.nio.file.Path;
+
+/** Where an instance's parts live under {@code <dataRoot>/instances/<id>/}. */
+public record InstanceLayout(Path root) {
+    public Path recordFile() {
+        return root.resolve("instance.json");
+    }
+
+    public Path pgdata() {
+        return root.resolve("pgdata");
+    }
+
+    public Path tls() {
+        return root.resolve("tls");
+    }
+
+    public Path conf() {
+        return root.resolve("conf");
+    }
+
+    public Path postgresqlConf() {
+        return conf().resolve("postgresql.conf");
+    }
+
+    public Path hbaConf() {
+        return conf().resolve("pg_hba.conf");
+    }
+
+    public Path log() {
+        return root.resolve("log");
+    }
+
+    /** Unix socket directory (0700, PostgreSQL's user): only the agent (root) and postgres get in. */
+    public Path run() {
+        return root.resolve("run");
+    }
+
+    public Path postmasterPid() {
+        return pgdata().resolve("postmaster.pid");
+    }
+}

@@ -1,0 +1,334 @@
+package io.pgflex.agent.instances;
+
+import io.pgflex.agent.AgentConfig;
+import io.pgflex.agent.config.HbaConf;
+import io.pgflex.agent.config.PostgresConf;
+import io.pgflex.agent.engines.EngineCatalogue;
+import io.pgflex.agent.os.OsCommands;
+import io.pgflex.agent.sql.InstanceSql;
+import io.pgflex.agent.tls.TlsMaterial;
+import io.pgflex.contracts.agent.EngineInfo;
+import io.pgflex.contracts.agent.InstanceSpec;
+import io.pgflex.contracts.agent.InstanceSpec.DesiredState;
+import io.pgflex.contracts.agent.InstanceStatus;
+import io.pgflex.contracts.agent.InstanceStatus.InstanceState;
+import io.pgflex.contracts.agent.Sku;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings an instance to its spec in re-runnable steps that each look at what is already there
+ * (directory, data, certificate, configuration, process, admin role), so repeating a command or
+ * resuming after a crash is harmless. One instance is changed by one caller at a time.
+ */
+@ApplicationScoped
+public class InstanceManager {
+    private static final Logger LOG = Logger.getLogger(InstanceManager.class);
+
+    private final AgentConfig config;
+    private final InstanceStore store;
+    private final PortAllocator ports;
+    private final EngineCatalogue engines;
+    private final OsCommands os;
+    private final InstanceSql sql;
+    private final ResourceLimits limits;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public InstanceManager(AgentConfig config, InstanceStore store, PortAllocator ports, EngineCatalogue engines,
+                           OsCommands os, InstanceSql sql, ResourceLimits limits) {
+        this.config = config;
+        this.store = store;
+        this.ports = ports;
+        this.engines = engines;
+        this.os = os;
+        this.sql = sql;
+        this.limits = limits;
+    }
+
+    public InstanceStatus apply(String instanceId, InstanceSpec spec) {
+        synchronized (lock(instanceId)) {
+            InstanceLayout layout = store.layout(instanceId);
+            EngineInfo engine = engines.resolve(spec.engineVersion());
+            Sku sku = Sku.ofApiName(spec.skuName())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown SKU " + spec.skuName()));
+            InstanceRecord record = store.read(instanceId).orElseGet(() -> created(instanceId, spec, engine));
+            record = record.withSpec(withoutSecret(spec), engine.version());
+            store.write(record);
+            try {
+                initdbIfMissing(layout, engine, spec.serverName());
+                tlsIfMissing(layout, spec.serverName());
+                boolean restartNeeded = writeConfig(layout, record, engine, sku);
+                if (spec.desiredState() == DesiredState.Running) {
+                    ensureRunning(layout, record, engine, restartNeeded);
+                    limits.apply(instanceId, layout, sku);
+                    sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
+                    record = record.with(InstanceState.Running, null);
+                } else {
+                    stopIfRunning(layout, engine, "fast");
+                    record = record.with(InstanceState.Stopped, null);
+                }
+            } catch (RuntimeException | SQLException e) {
+                LOG.errorf("instance %s: %s", instanceId, e.getMessage());
+                record = record.with(InstanceState.Failed, e.getMessage());
+                store.write(record);
+                throw new InstanceException(record.message(), e);
+            }
+            store.write(record);
+            return status(record);
+        }
+    }
+
+    public Optional<InstanceStatus> get(String instanceId) {
+        return store.read(instanceId).map(this::status);
+    }
+
+    public List<InstanceStatus> list() {
+        return store.records().stream().map(this::status).toList();
+    }
+
+    public InstanceStatus restart(String instanceId) {
+        synchronized (lock(instanceId)) {
+            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            InstanceLayout layout = store.layout(instanceId);
+            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            LOG.infof("instance %s: restarting", instanceId);
+            stopIfRunning(layout, engine, "fast");
+            ensureRunning(layout, record, engine, false);
+            return status(record.with(InstanceState.Running, null));
+        }
+    }
+
+    public InstanceStatus delete(String instanceId) {
+        synchronized (lock(instanceId)) {
+            Optional<InstanceRecord> record = store.read(instanceId);
+            InstanceLayout layout = store.layout(instanceId);
+            if (Files.exists(layout.pgdata()) && store.running(instanceId)) {
+                String major = record.map(r -> r.engineVersion().split("\\.")[0]).orElse(null);
+                stopIfRunning(layout, major == null ? engines.any() : engines.resolve(major), "immediate");
+            }
+            limits.remove(instanceId);
+            deleteTree(layout.root());
+            LOG.infof("instance %s: deleted with its data", instanceId);
+            return new InstanceStatus(instanceId, record.map(InstanceRecord::serverId).orElse(null), InstanceState.Deleted,
+                    config.advertisedHost(), record.map(InstanceRecord::port).orElse(0),
+                    record.map(InstanceRecord::engineVersion).orElse(null), null, null);
+        }
+    }
+
+    /** Starts every instance whose spec wants it running: after a host or agent restart. */
+    public void startDesired() {
+        for (InstanceRecord record : store.records()) {
+            if (record.spec() != null && record.spec().desiredState() == DesiredState.Running
+                    && record.state() != InstanceState.Failed && !store.running(record.instanceId())) {
+                try {
+                    synchronized (lock(record.instanceId())) {
+                        LOG.infof("instance %s should run: starting it", record.instanceId());
+                        InstanceLayout layout = store.layout(record.instanceId());
+                        ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.errorf("instance %s did not start: %s", record.instanceId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    InstanceStatus status(InstanceRecord r) {
+        InstanceState state = r.state();
+        if (state == InstanceState.Running && !store.running(r.instanceId())) {
+            state = InstanceState.Stopped;
+        }
+        return new InstanceStatus(r.instanceId(), r.serverId(), state, config.advertisedHost(), r.port(), r.engineVersion(),
+                limits.describe(), r.message());
+    }
+
+    private InstanceRecord created(String instanceId, InstanceSpec spec, EngineInfo engine) {
+        synchronized (ports) {
+            int port = ports.allocate();
+            LOG.infof("instance %s for server %s (%s): PostgreSQL %s on port %d", instanceId, spec.serverName(),
+                    spec.serverId(), engine.version(), port);
+            InstanceRecord record = new InstanceRecord(instanceId, spec.serverId(), spec.subscriptionId(), "Primary", port,
+                    engine.version(), InstanceState.Creating, withoutSecret(spec), null);
+            store.write(record);
+            return record;
+        }
+    }
+
+    private static InstanceSpec withoutSecret(InstanceSpec s) {
+        return new InstanceSpec(s.operationId(), s.serverId(), s.subscriptionId(), s.serverName(), s.engineVersion(),
+                s.skuName(), s.storageSizeGb(), s.adminLogin(), null, s.parameters(), s.firewallRules(),
+                s.publicNetworkAccess(), s.desiredState());
+    }
+
+    private void initdbIfMissing(InstanceLayout layout, EngineInfo engine, String serverName) {
+        if (Files.exists(layout.pgdata().resolve("PG_VERSION"))) {
+            return;
+        }
+        Path tmp = layout.root().resolve("pgdata.initdb");
+        deleteTree(tmp);
+        mkdirs(layout.root(), layout.log(), layout.run(), layout.conf(), tmp);
+        os.chownToPostgres(layout.root());
+        LOG.infof("instance %s: initdb (PostgreSQL %s, data checksums, SCRAM)", layout.root().getFileName(), engine.version());
+        os.runAsPostgres(layout.root(), Map.of(), 120, Path.of(engine.binDir(), "initdb").toString(),
+                "-D", tmp.toString(), "-U", HbaConf.AGENT_ROLE, "-E", "UTF8", "--locale=C.UTF-8", "--data-checksums",
+                "--auth-local=trust", "--auth-host=reject", "--no-instructions");
+        try {
+            Files.move(tmp, layout.pgdata());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void tlsIfMissing(InstanceLayout layout, String serverName) {
+        if (Files.exists(layout.tls().resolve("server.crt"))) {
+            return;
+        }
+        TlsMaterial.write(layout.tls(), serverName,
+                List.of(config.advertisedHost(), serverName, "localhost"), List.of("127.0.0.1"), Duration.ofDays(825));
+        os.chownToPostgres(layout.tls());
+    }
+
+    /** Writes postgresql.conf and pg_hba.conf when they changed; returns whether a restart is needed. */
+    private boolean writeConfig(InstanceLayout layout, InstanceRecord record, EngineInfo engine, Sku sku) {
+        InstanceSpec spec = record.spec();
+        PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
+                config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
+                layout.log().toString(), spec.parameters() == null ? Map.of() : spec.parameters()));
+        String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess());
+        Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
+        boolean confChanged = writeIfChanged(layout.postgresqlConf(), conf.content());
+        boolean hbaChanged = writeIfChanged(layout.hbaConf(), hba);
+        boolean restart = !before.isEmpty() && PostgresConf.RESTART_PARAMETERS.stream()
+                .anyMatch(k -> !java.util.Objects.equals(before.get(k), conf.settings().get(k)));
+        if (confChanged || hbaChanged) {
+            writeSettings(layout.conf().resolve("settings.applied"), conf.settings());
+            os.chownToPostgres(layout.conf());
+            if (store.running(record.instanceId()) && !restart) {
+                LOG.infof("instance %s: configuration changed, reloading", record.instanceId());
+                os.runAsPostgres(layout.root(), Map.of(), 30, Path.of(engine.binDir(), "pg_ctl").toString(),
+                        "-D", layout.pgdata().toString(), "reload");
+            }
+        }
+        return restart;
+    }
+
+    private void ensureRunning(InstanceLayout layout, InstanceRecord record, EngineInfo engine, boolean restartNeeded) {
+        if (store.running(record.instanceId())) {
+            if (!restartNeeded) {
+                return;
+            }
+            LOG.infof("instance %s: a parameter that needs a restart changed", record.instanceId());
+            stopIfRunning(layout, engine, "fast");
+        }
+        LOG.infof("instance %s: starting PostgreSQL on port %d", record.instanceId(), record.port());
+        Path startupLog = layout.log().resolve("startup.log");
+        try {
+            os.runAsPostgres(layout.root(), Map.of(), 90, Path.of(engine.binDir(), "pg_ctl").toString(),
+                    "-D", layout.pgdata().toString(), "-w", "-t", "60", "-l", startupLog.toString(),
+                    "-o", "-c config_file=" + layout.postgresqlConf(), "start");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("PostgreSQL did not start: " + lastLines(startupLog, 5), e);
+        }
+    }
+
+    private void stopIfRunning(InstanceLayout layout, EngineInfo engine, String mode) {
+        if (!Files.exists(layout.postmasterPid())) {
+            return;
+        }
+        LOG.infof("instance %s: stopping PostgreSQL (-m %s)", layout.root().getFileName(), mode);
+        os.runAsPostgres(layout.root(), Map.of(), 90, Path.of(engine.binDir(), "pg_ctl").toString(),
+                "-D", layout.pgdata().toString(), "-m", mode, "-w", "-t", "60", "stop");
+    }
+
+    private static String lastLines(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private Object lock(String instanceId) {
+        return locks.computeIfAbsent(instanceId, k -> new Object());
+    }
+
+    private static boolean writeIfChanged(Path file, String content) {
+        try {
+            if (Files.exists(file) && Files.readString(file).equals(content)) {
+                return false;
+            }
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> readSettings(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return Map.of();
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            Map<String, String> m = new java.util.HashMap<>();
+            p.forEach((k, v) -> m.put((String) k, (String) v));
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeSettings(Path file, Map<String, String> settings) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(settings);
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, "settings of the configuration last written");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void mkdirs(Path... dirs) {
+        try {
+            for (Path d : dirs) {
+                Files.createDirectories(d);
+            }
+            // the instance root is private to PostgreSQL's OS user (and the agent)
+            Files.setPosixFilePermissions(dirs[0], java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

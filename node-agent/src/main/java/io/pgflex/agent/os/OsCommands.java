@@ -1,0 +1,82 @@
+package io.pgflex.agent.os;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs PostgreSQL programs as the unprivileged OS user {@code postgres} when the agent is root
+ * (initdb and postgres refuse root, and pgflex never runs PostgreSQL as root); as the agent's own
+ * user otherwise.
+ */
+@ApplicationScoped
+public class OsCommands {
+    public static final String POSTGRES_USER = "postgres";
+
+    public record Result(int exitCode, String output) {
+    }
+
+    public boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Runs {@code command} as the PostgreSQL OS user; throws with the output when it fails. */
+    public String runAsPostgres(Path workDir, Map<String, String> env, long timeoutSeconds, String... command) {
+        List<String> cmd = new ArrayList<>();
+        if (isRoot()) {
+            cmd.addAll(List.of("runuser", "-u", POSTGRES_USER, "--"));
+            if (!env.isEmpty()) {
+                cmd.add("env");
+                env.forEach((k, v) -> cmd.add(k + "=" + v));
+            }
+        }
+        cmd.addAll(List.of(command));
+        Result r = run(workDir, isRoot() ? Map.of() : env, timeoutSeconds, cmd);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(command[0].replaceAll(".*/", "") + " failed (exit " + r.exitCode() + "): "
+                    + r.output().strip());
+        }
+        return r.output();
+    }
+
+    /** Gives {@code path} (recursively) to the PostgreSQL OS user when the agent is root. */
+    public void chownToPostgres(Path path) {
+        if (isRoot()) {
+            Result r = run(path.getParent(), Map.of(), 60, List.of("chown", "-R", POSTGRES_USER + ":" + POSTGRES_USER, path.toString()));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("chown failed: " + r.output());
+            }
+        }
+    }
+
+    public Result run(Path workDir, Map<String, String> env, long timeoutSeconds, List<String> cmd) {
+        try {
+            Path out = Files.createTempFile("pgflex-agent-", ".out");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(out.toFile());
+                pb.environment().putAll(env);
+                Process p = pb.start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return new Result(-1, "timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+                }
+                return new Result(p.exitValue(), Files.readString(out));
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+        }
+    }
+
+}

@@ -1,0 +1,41 @@
+package io.pgflex.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgflex.contracts.agent.InstanceSpec.FirewallRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HbaConfTest {
+
+    @Test
+    void coversARangeWithTheFewestCidrBlocks() {
+        assertEquals(List.of("127.0.0.1/32"), HbaConf.toCidrs("127.0.0.1", "127.0.0.1"));
+        assertEquals(List.of("10.0.0.0/24"), HbaConf.toCidrs("10.0.0.0", "10.0.0.255"));
+        assertEquals(List.of("10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/32"), HbaConf.toCidrs("10.0.0.1", "10.0.0.4"));
+        assertEquals(List.of("0.0.0.0/0"), HbaConf.toCidrs("0.0.0.0", "255.255.255.255"));
+    }
+
+    @Test
+    void rejectsBackwardsRangesAndNonAddresses() {
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.toCidrs("10.0.0.5", "10.0.0.1"));
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.toCidrs("10.0.0.256", "10.0.0.256"));
+    }
+
+    @Test
+    void admitsOnlyTlsWithScramFromRuleRanges() {
+        String hba = HbaConf.render(List.of(new FirewallRange("office", "192.168.1.0", "192.168.1.255")), true);
+        assertTrue(hba.contains("hostssl   all          all           192.168.1.0/24  scram-sha-256"), hba);
+        assertTrue(hba.contains("hostnossl all          all           all  reject"), hba);
+        assertFalse(hba.contains(" trust\n") && hba.contains("host ") && hba.matches("(?s).*host\\S* +all +all +\\S+ +trust.*"), hba);
+    }
+
+    @Test
+    void publicAccessDisabledAdmitsNoOneOverTcp() {
+        String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), false);
+        assertFalse(hba.contains("scram-sha-256"), hba);
+    }
+}

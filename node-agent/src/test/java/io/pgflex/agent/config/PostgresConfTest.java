@@ -1,0 +1,41 @@
+package io.pgflex.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.pgflex.contracts.agent.Sku;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresConfTest {
+
+    static PostgresConf.Input input(Sku sku, Map<String, String> user) {
+        return new PostgresConf.Input(16, sku, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", user);
+    }
+
+    @Test
+    void sizesMemoryFromTheSku() {
+        var d2 = PostgresConf.render(input(Sku.D2ds_v5, Map.of())).settings();
+        assertEquals("2048MB", d2.get("shared_buffers"));
+        assertEquals("6144MB", d2.get("effective_cache_size"));
+        assertEquals("859", d2.get("max_connections"));
+        assertEquals("50", PostgresConf.render(input(Sku.B1ms, Map.of())).settings().get("max_connections"));
+        assertEquals("5000", PostgresConf.render(input(Sku.E96ds_v5, Map.of())).settings().get("max_connections"));
+    }
+
+    @Test
+    void userParametersOverrideDefaultsButNotFixedOnes() {
+        var s = PostgresConf.render(input(Sku.D2ds_v5, Map.of("work_mem", "64MB", "ssl", "off", "port", "1"))).settings();
+        assertEquals("64MB", s.get("work_mem"));
+        assertEquals("on", s.get("ssl"));
+        assertEquals("6001", s.get("port"));
+        assertEquals("TLSv1.2", s.get("ssl_min_protocol_version"));
+    }
+
+    @Test
+    void hashFollowsContent() {
+        var a = PostgresConf.render(input(Sku.D2ds_v5, Map.of()));
+        assertEquals(a.hash(), PostgresConf.render(input(Sku.D2ds_v5, Map.of())).hash());
+        assertNotEquals(a.hash(), PostgresConf.render(input(Sku.D4ds_v5, Map.of())).hash());
+    }
+}

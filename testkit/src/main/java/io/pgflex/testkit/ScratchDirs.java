@@ -1,0 +1,86 @@
+package io.pgflex.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Scratch directories under java.io.tmpdir that may hold running PostgreSQL clusters. Each records
+ * the test JVM that owns it; when that JVM ends (or was killed and a later one looks), every
+ * cluster found below it is stopped with {@code -m immediate} and the directory removed, so no test
+ * leaves a postgres process behind.
+ */
+public final class ScratchDirs {
+    private static final Logger LOG = Logger.getLogger(ScratchDirs.class);
+
+    private ScratchDirs() {
+    }
+
+    /** A new scratch directory owned by this JVM, cleaned up at exit; stale ones of the same prefix are reaped first. */
+    public static Path create(String prefix) {
+        reapStale(prefix);
+        try {
+            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+            Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+            // PostgreSQL's OS user must be able to pass through to what tests create inside
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> clean(dir), "scratch-cleanup"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops every cluster below {@code dir} and removes it. */
+    public static void clean(Path dir) {
+        stopClusters(dir);
+        Dirs.delete(dir);
+    }
+
+    static void reapStale(String prefix) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                if (!ownerAlive(p)) {
+                    LOG.infof("reaping %s, left behind by a test JVM that is gone", p);
+                    clean(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("could not reap stale scratch directories %s*: %s", prefix, e.getMessage());
+        }
+    }
+
+    private static void stopClusters(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir, 5)) {
+            List<Path> pidFiles = files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).toList();
+            for (Path pidFile : pidFiles) {
+                try {
+                    PostgresCluster.OsUser.run(dir, PostgresBinaries.binDir().resolve("pg_ctl").toString(), "-D",
+                            pidFile.getParent().toString(), "-m", "immediate", "-w", "stop");
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not stop the cluster in %s: %s", pidFile.getParent(), e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not look for clusters in %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static boolean ownerAlive(Path dir) {
+        try {
+            long pid = Long.parseLong(Files.readString(dir.resolve("owner.pid"), StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+}
