@@ -42,6 +42,26 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/restart")
     InstanceStatus restart(@PathParam("instanceId") String instanceId);
 
+    /** Every server parameter with its current value, default, allowed values and context (pg_settings). */
+    @GET
+    @Path("/instances/{instanceId}/parameters")
+    List<ParameterInfo> parameters(@PathParam("instanceId") String instanceId);
+
+    @GET
+    @Path("/instances/{instanceId}/databases")
+    List<DatabaseSpec> databases(@PathParam("instanceId") String instanceId);
+
+    /** Creates the database unless it exists (then it is left as it is). */
+    @PUT
+    @Path("/instances/{instanceId}/databases/{database}")
+    DatabaseSpec createDatabase(@PathParam("instanceId") String instanceId, @PathParam("database") String database,
+                                DatabaseSpec spec);
+
+    /** Drops the database (connections to it are ended first). Dropping a missing database succeeds. */
+    @DELETE
+    @Path("/instances/{instanceId}/databases/{database}")
+    void dropDatabase(@PathParam("instanceId") String instanceId, @PathParam("database") String database);
+
     /** Stops the instance and removes its data. Deleting a missing instance succeeds. */
     @DELETE
     @Path("/instances/{instanceId}")

@@ -2,6 +2,7 @@ package io.pgflex.agent.api;
 
 import io.pgflex.agent.instances.InstanceException;
 import io.pgflex.agent.instances.InstanceNotFoundException;
+import io.pgflex.agent.instances.InstanceNotRunningException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -13,6 +14,11 @@ public class AgentErrors {
     @ServerExceptionMapper
     public Response notFound(InstanceNotFoundException e) {
         return error(404, "InstanceNotFound", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notRunning(InstanceNotRunningException e) {
+        return error(409, "InstanceNotRunning", e.getMessage());
     }
 
     @ServerExceptionMapper

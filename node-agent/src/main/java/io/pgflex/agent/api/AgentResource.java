@@ -5,10 +5,13 @@ import io.pgflex.agent.engines.EngineCatalogue;
 import io.pgflex.agent.instances.InstanceManager;
 import io.pgflex.agent.instances.InstanceNotFoundException;
 import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.AgentInfo;
+import io.pgflex.contracts.agent.DatabaseSpec;
 import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.NodeAgentApi;
+import io.pgflex.contracts.agent.ParameterInfo;
 import io.smallrye.common.annotation.Blocking;
 import java.util.List;
 
@@ -21,12 +24,15 @@ public class AgentResource implements NodeAgentApi {
     private final EngineCatalogue engines;
     private final InstanceStore instances;
     private final InstanceManager manager;
+    private final InstanceSql sql;
 
-    public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager) {
+    public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
+                         InstanceSql sql) {
         this.config = config;
         this.engines = engines;
         this.instances = instances;
         this.manager = manager;
+        this.sql = sql;
     }
 
     @Override
@@ -53,6 +59,36 @@ public class AgentResource implements NodeAgentApi {
     @Override
     public InstanceStatus restart(String instanceId) {
         return manager.restart(instanceId);
+    }
+
+    @Override
+    public List<ParameterInfo> parameters(String instanceId) {
+        return manager.withRunning(instanceId, (layout, record) -> sql.parameters(layout, record.port()));
+    }
+
+    @Override
+    public List<DatabaseSpec> databases(String instanceId) {
+        return manager.withRunning(instanceId, (layout, record) -> sql.databases(layout, record.port()));
+    }
+
+    @Override
+    public DatabaseSpec createDatabase(String instanceId, String database,
+                                                                 DatabaseSpec spec) {
+        DatabaseSpec db = new DatabaseSpec(database,
+                spec == null ? null : spec.charset(), spec == null ? null : spec.collation());
+        return manager.withRunning(instanceId, (layout, record) -> {
+            sql.createDatabase(layout, record.port(), record.spec().adminLogin(), db);
+            return sql.databases(layout, record.port()).stream().filter(d -> d.name().equals(database)).findFirst()
+                    .orElseThrow();
+        });
+    }
+
+    @Override
+    public void dropDatabase(String instanceId, String database) {
+        manager.withRunning(instanceId, (layout, record) -> {
+            sql.dropDatabase(layout, record.port(), Integer.parseInt(record.engineVersion().split("\\.")[0]), database);
+            return null;
+        });
     }
 
     @Override

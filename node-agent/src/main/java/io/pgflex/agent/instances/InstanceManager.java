@@ -125,6 +125,24 @@ public class InstanceManager {
         }
     }
 
+    /** Runs {@code work} against the running instance; fails clearly when it does not run. */
+    public <T> T withRunning(String instanceId, SqlWork<T> work) {
+        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        if (!store.running(instanceId)) {
+            throw new InstanceNotRunningException(instanceId);
+        }
+        try {
+            return work.run(store.layout(instanceId), record);
+        } catch (SQLException e) {
+            throw new InstanceException(e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(InstanceLayout layout, InstanceRecord record) throws SQLException;
+    }
+
     /** Starts every instance whose spec wants it running: after a host or agent restart. */
     public void startDesired() {
         for (InstanceRecord record : store.records()) {

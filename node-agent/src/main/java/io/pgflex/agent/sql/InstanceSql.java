@@ -2,11 +2,17 @@ package io.pgflex.agent.sql;
 
 import io.pgflex.agent.config.HbaConf;
 import io.pgflex.agent.instances.InstanceLayout;
+import io.pgflex.contracts.agent.DatabaseSpec;
+import io.pgflex.contracts.agent.ParameterInfo;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -46,6 +52,56 @@ public class InstanceSql {
         }
         try (Connection c = connect(layout, port, "template1"); Statement s = c.createStatement()) {
             s.execute("GRANT ALL ON SCHEMA public TO " + role);
+        }
+    }
+
+    public List<ParameterInfo> parameters(InstanceLayout layout, int port) throws SQLException {
+        List<ParameterInfo> out = new ArrayList<>();
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, setting, unit, boot_val, vartype, min_val, max_val,"
+                     + " enumvals, context, short_desc FROM pg_settings ORDER BY name")) {
+            while (rs.next()) {
+                Array enums = rs.getArray(8);
+                out.add(new ParameterInfo(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                        enums == null ? List.of() : List.of((String[]) enums.getArray()),
+                        rs.getString(9), rs.getString(10)));
+            }
+        }
+        return out;
+    }
+
+    public List<DatabaseSpec> databases(InstanceLayout layout, int port) throws SQLException {
+        List<DatabaseSpec> out = new ArrayList<>();
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT datname, pg_encoding_to_char(encoding), datcollate FROM pg_database"
+                     + " WHERE NOT datistemplate ORDER BY datname")) {
+            while (rs.next()) {
+                out.add(new DatabaseSpec(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    /** CREATE DATABASE owned by the admin login, unless it exists. */
+    public void createDatabase(InstanceLayout layout, int port, String owner, DatabaseSpec db)
+            throws SQLException {
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = " + quoteLiteral(db.name()))) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            String collation = db.collation() == null ? "C.UTF-8" : db.collation();
+            s.execute("CREATE DATABASE " + quoteIdent(db.name()) + " WITH OWNER " + quoteIdent(owner) + " TEMPLATE template0"
+                    + " ENCODING " + quoteLiteral(db.charset() == null ? "UTF8" : db.charset())
+                    + " LC_COLLATE " + quoteLiteral(collation) + " LC_CTYPE " + quoteLiteral(collation));
+        }
+    }
+
+    public void dropDatabase(InstanceLayout layout, int port, int major, String name) throws SQLException {
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quoteIdent(name) + (major >= 13 ? " WITH (FORCE)" : ""));
         }
     }
 

@@ -84,6 +84,23 @@ class InstanceLifecycleTest {
         SQLException agentRole = assertThrows(SQLException.class, () -> connect(port, "pgflex_agent", "", "require").close());
         assertTrue(agentRole.getMessage().contains("pg_hba.conf"), agentRole.getMessage());
 
+        // databases and parameters of the running instance
+        agent().body("{\"charset\":\"UTF8\"}").when().put("/agent/v1/instances/" + id + "/databases/appdb")
+                .then().statusCode(200).body("name", equalTo("appdb")).body("charset", equalTo("UTF8"));
+        agent().when().get("/agent/v1/instances/" + id + "/databases").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.hasItems("postgres", "appdb"));
+        try (Connection c = connect(port, "appadmin", PASSWORD, "require")) {
+            assertEquals("appadmin", single(c, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'"),
+                    "the admin login owns the databases created through the API");
+        }
+        agent().when().delete("/agent/v1/instances/" + id + "/databases/appdb").then().statusCode(204);
+        agent().when().get("/agent/v1/instances/" + id + "/databases").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("appdb")));
+        agent().when().get("/agent/v1/instances/" + id + "/parameters").then().statusCode(200)
+                .body("find { it.name == 'ssl' }.value", equalTo("on"))
+                .body("find { it.name == 'shared_buffers' }.context", equalTo("postmaster"))
+                .body("find { it.name == 'ssl_min_protocol_version' }.value", equalTo("TLSv1.2"));
+
         // stop: the process is gone; start: the data is still there
         agent().body(spec(UUID.randomUUID().toString(), "Stopped", LOCALHOST_RULE)).when().put("/agent/v1/instances/" + id)
                 .then().statusCode(200).body("state", equalTo("Stopped"));
@@ -103,6 +120,13 @@ class InstanceLifecycleTest {
         assertFalse(Files.exists(root), "the data directory is removed");
         assertThrows(SQLException.class, () -> connect(port, "appadmin", PASSWORD, "require").close());
         agent().when().get("/agent/v1/instances/" + id).then().statusCode(404).body("error.code", equalTo("InstanceNotFound"));
+    }
+
+    static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
     }
 
     @Test
