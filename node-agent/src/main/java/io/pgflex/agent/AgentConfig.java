@@ -20,6 +20,9 @@ public interface AgentConfig {
     /** Where engine bundles unpacked by the launcher live ({@code <major.minor>/bin}); optional. */
     java.util.Optional<Path> enginesDir();
 
+    /** Directory of the instances' Unix sockets (kept short: socket paths are limited to 107 bytes). */
+    java.util.Optional<Path> socketDir();
+
     /** Bearer token the control plane presents. */
     String token();
 

@@ -20,8 +20,10 @@ public class AgentStartup {
         return Clock.systemUTC();
     }
 
-    void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store, InstanceManager manager) {
+    void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store, InstanceManager manager,
+                 io.pgflex.agent.os.OsCommands os) {
         store.ensureDataRoot();
+        store.ensureSocketDir(os);
         LOG.infof("node agent %s (zone %s) owns %s: %d instance(s) found", config.id(), config.zone(),
                 config.dataRoot().toAbsolutePath(), store.instanceIds().size());
         // instances that should run but do not (host reboot, `pgflex down`): start them again, off the start-up path

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(io.pgflex.testkit.JwtResource.class)
+@QuarkusTestResource(io.pgflex.testkit.NodeAgentResource.class)
 class HealthTest {
 
     @Test

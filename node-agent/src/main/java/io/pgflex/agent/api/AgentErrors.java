@@ -31,6 +31,11 @@ public class AgentErrors {
         return error(500, "InstanceOperationFailed", e.getMessage());
     }
 
+    @ServerExceptionMapper
+    public Response unexpected(IllegalStateException e) {
+        return error(500, "AgentError", e.getMessage());
+    }
+
     static Response error(int status, String code, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", Map.of("code", code, "message", message == null ? code : message))).build();

@@ -2,8 +2,12 @@ package io.pgflex.agent.instances;
 
 import java.nio.file.Path;
 
-/** Where an instance's parts live under {@code <dataRoot>/instances/<id>/}. */
-public record InstanceLayout(Path root) {
+/**
+ * Where an instance's parts live under {@code <dataRoot>/instances/<id>/}. Its Unix socket lives in
+ * the agent's short socket directory instead (socket paths are limited to 107 bytes); the file name
+ * {@code .s.PGSQL.<port>} keeps instances apart there.
+ */
+public record InstanceLayout(Path root, Path socketDir) {
     public Path recordFile() {
         return root.resolve("instance.json");
     }
@@ -34,7 +38,7 @@ public record InstanceLayout(Path root) {
 
     /** Unix socket directory (0700, PostgreSQL's user): only the agent (root) and postgres get in. */
     public Path run() {
-        return root.resolve("run");
+        return socketDir;
     }
 
     public Path postmasterPid() {

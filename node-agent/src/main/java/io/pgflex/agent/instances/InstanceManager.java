@@ -194,7 +194,7 @@ public class InstanceManager {
         }
         Path tmp = layout.root().resolve("pgdata.initdb");
         deleteTree(tmp);
-        mkdirs(layout.root(), layout.log(), layout.run(), layout.conf(), tmp);
+        mkdirs(layout.root(), layout.log(), layout.conf(), tmp);
         os.chownToPostgres(layout.root());
         LOG.infof("instance %s: initdb (PostgreSQL %s, data checksums, SCRAM)", layout.root().getFileName(), engine.version());
         os.runAsPostgres(layout.root(), Map.of(), 120, Path.of(engine.binDir(), "initdb").toString(),
@@ -255,7 +255,7 @@ public class InstanceManager {
                     "-D", layout.pgdata().toString(), "-w", "-t", "60", "-l", startupLog.toString(),
                     "-o", "-c config_file=" + layout.postgresqlConf(), "start");
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("PostgreSQL did not start: " + lastLines(startupLog, 5), e);
+            throw new IllegalStateException("PostgreSQL did not start: " + lastLines(newestLog(layout.log()), 5), e);
         }
     }
 
@@ -266,6 +266,16 @@ public class InstanceManager {
         LOG.infof("instance %s: stopping PostgreSQL (-m %s)", layout.root().getFileName(), mode);
         os.runAsPostgres(layout.root(), Map.of(), 90, Path.of(engine.binDir(), "pg_ctl").toString(),
                 "-D", layout.pgdata().toString(), "-m", mode, "-w", "-t", "60", "stop");
+    }
+
+    /** The server log written last (the logging collector's file, or startup.log before the collector ran). */
+    private static Path newestLog(Path logDir) {
+        try (var files = Files.list(logDir)) {
+            return files.filter(Files::isRegularFile)
+                    .max(java.util.Comparator.comparing(f -> f.toFile().lastModified())).orElse(logDir.resolve("startup.log"));
+        } catch (IOException e) {
+            return logDir.resolve("startup.log");
+        }
     }
 
     private static String lastLines(Path file, int n) {

@@ -36,7 +36,17 @@ public class InstanceStore {
         if (!instanceId.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new IllegalArgumentException("invalid instance id: " + instanceId);
         }
-        return new InstanceLayout(instancesDir().resolve(instanceId));
+        return new InstanceLayout(instancesDir().resolve(instanceId), socketDir());
+    }
+
+    /**
+     * The directory of the instances' Unix sockets: {@code pgflex.agent.socket-dir}, else
+     * {@code /run/pgflex/<agentId>} for root, else {@code <tmpdir>/pgflex-<user>-<agentId>}.
+     */
+    public Path socketDir() {
+        return config.socketDir().orElseGet(() -> "root".equals(System.getProperty("user.name"))
+                ? Path.of("/run/pgflex", config.id())
+                : Path.of(System.getProperty("java.io.tmpdir"), "pgflex-" + System.getProperty("user.name") + "-" + config.id()));
     }
 
     /** Ids of every instance with an instance.json. */
@@ -98,6 +108,18 @@ public class InstanceStore {
             return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Creates the socket directory: owned by PostgreSQL's OS user, mode 0700. */
+    public void ensureSocketDir(io.pgflex.agent.os.OsCommands os) {
+        Path dir = socketDir();
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            os.chownToPostgres(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the socket directory " + dir, e);
         }
     }
 

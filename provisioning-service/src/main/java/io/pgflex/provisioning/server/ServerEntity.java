@@ -11,49 +11,80 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A flexible server as the control plane records it. */
+/** A flexible server as the control plane records it: what the user asked for, and where it runs. */
 @Entity
 @Table(name = "servers")
 public class ServerEntity extends PanacheEntityBase {
     @Id
     public UUID id;
-
     @Column(name = "subscription_id", nullable = false)
     public String subscriptionId;
-
     @Column(name = "resource_group", nullable = false)
     public String resourceGroup;
-
     @Column(nullable = false)
     public String name;
-
     @Column(nullable = false)
     public String location;
-
+    @Column(nullable = false)
+    public String tags;
     @Column(name = "sku_name", nullable = false)
     public String skuName;
-
     @Column(name = "sku_tier", nullable = false)
     public String skuTier;
-
     @Column(nullable = false)
     public String version;
-
+    @Column(name = "minor_version")
+    public String minorVersion;
     @Column(name = "admin_login", nullable = false)
     public String adminLogin;
-
+    @Column(name = "admin_password_verifier", nullable = false)
+    public String adminPasswordVerifier;
     @Column(name = "storage_gb", nullable = false)
     public int storageGb;
-
+    @Column(name = "storage_auto_grow", nullable = false)
+    public boolean storageAutoGrow;
+    @Column(name = "backup_retention_days", nullable = false)
+    public int backupRetentionDays;
+    @Column(name = "geo_redundant_backup", nullable = false)
+    public boolean geoRedundantBackup;
+    @Column(name = "ha_mode", nullable = false)
+    public String haMode;
+    @Column(name = "availability_zone")
+    public String availabilityZone;
+    @Column(name = "maintenance_custom", nullable = false)
+    public boolean maintenanceCustom;
+    @Column(name = "maintenance_day", nullable = false)
+    public int maintenanceDay;
+    @Column(name = "maintenance_hour", nullable = false)
+    public int maintenanceHour;
+    @Column(name = "maintenance_minute", nullable = false)
+    public int maintenanceMinute;
+    @Column(name = "public_network_access", nullable = false)
+    public boolean publicNetworkAccess;
+    @Column(nullable = false)
+    public String parameters;
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public ServerState state;
-
+    @Column(name = "agent_id")
+    public String agentId;
+    @Column(name = "instance_id")
+    public String instanceId;
+    public String host;
+    public Integer port;
+    @Column(name = "resource_limits")
+    public String resourceLimits;
+    @Column(name = "stopped_at")
+    public Instant stoppedAt;
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
-
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    public String resourceId() {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/" + name;
+    }
 
     public static Optional<ServerEntity> findByName(String name) {
         return find("name", name).firstResultOptional();

@@ -2,22 +2,35 @@ package io.pgflex.provisioning.server;
 
 import java.util.Map;
 
-/** Body of PUT …/flexibleServers/{name} (the parts pgflex reads so far). */
+/** Body of PUT and PATCH …/flexibleServers/{name}, as ARM shapes it. Absent parts are null. */
 public record ServerRequest(String location, Sku sku, Map<String, String> tags, Properties properties) {
 
     public record Sku(String name, String tier) {
     }
 
     public record Properties(String version, String administratorLogin, String administratorLoginPassword,
-                             Storage storage, HighAvailability highAvailability, Backup backup, String createMode) {
+                             Storage storage, Backup backup, HighAvailability highAvailability,
+                             MaintenanceWindow maintenanceWindow, Network network, String availabilityZone,
+                             String createMode, String sourceServerResourceId, String pointInTimeUTC) {
     }
 
-    public record Storage(Integer storageSizeGB) {
+    public record Storage(Integer storageSizeGB, String autoGrow) {
     }
 
-    public record HighAvailability(String mode) {
+    public record Backup(Integer backupRetentionDays, String geoRedundantBackup) {
     }
 
-    public record Backup(Integer backupRetentionDays) {
+    public record HighAvailability(String mode, String standbyAvailabilityZone) {
+    }
+
+    public record MaintenanceWindow(String customWindow, Integer dayOfWeek, Integer startHour, Integer startMinute) {
+    }
+
+    public record Network(String publicNetworkAccess) {
+    }
+
+    public Properties props() {
+        return properties == null ? new Properties(null, null, null, null, null, null, null, null, null, null, null, null)
+                : properties;
     }
 }

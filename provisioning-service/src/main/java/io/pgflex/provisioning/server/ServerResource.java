@@ -1,52 +1,134 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.operation.Operations;
+import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
+import io.pgflex.support.errors.ArmException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
 
-/** ARM routes of Microsoft.DBforPostgreSQL/flexibleServers. */
+/** ARM routes of Microsoft.DBforPostgreSQL/flexibleServers in a resource group. */
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ServerResource {
     private final ServerService servers;
+    private final TenantGuard guard;
 
-    public ServerResource(ServerService servers) {
+    @PathParam("subscriptionId")
+    String subscriptionId;
+    @PathParam("resourceGroup")
+    String resourceGroup;
+    @QueryParam("api-version")
+    String apiVersion;
+    @Context
+    UriInfo uri;
+
+    public ServerResource(ServerService servers, TenantGuard guard) {
         this.servers = servers;
+        this.guard = guard;
     }
 
+    /** Create (201) or update (200) the server; both answer with the operation headers. */
     @PUT
     @Path("/{name}")
-    public Response create(@PathParam("subscriptionId") String subscriptionId, @PathParam("resourceGroup") String resourceGroup,
-                           @PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-                           ServerRequest request) {
+    public Response createOrUpdate(@PathParam("name") String name, ServerRequest request) {
         ApiVersions.require(apiVersion);
-        ServerEntity server = servers.create(subscriptionId, resourceGroup, name, request);
-        return Response.status(Response.Status.CREATED).entity(ServerResponse.of(server)).build();
+        guard.write(subscriptionId);
+        ServerService.Accepted accepted;
+        if (ServerEntity.findInGroup(subscriptionId, resourceGroup, name).isPresent()) {
+            accepted = servers.update(subscriptionId, resourceGroup, name, request);
+        } else {
+            servers.validateCreate(name, request);
+            accepted = servers.create(subscriptionId, resourceGroup, name, request);
+        }
+        return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri.getBaseUri())
+                .entity(ServerResponse.of(accepted.server())).build();
+    }
+
+    @PATCH
+    @Path("/{name}")
+    public Response update(@PathParam("name") String name, ServerRequest request) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        ServerService.Accepted accepted = servers.update(subscriptionId, resourceGroup, name, request);
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri())
+                .entity(ServerResponse.of(accepted.server())).build();
     }
 
     @GET
     @Path("/{name}")
-    public ServerResponse get(@PathParam("subscriptionId") String subscriptionId, @PathParam("resourceGroup") String resourceGroup,
-                              @PathParam("name") String name, @QueryParam("api-version") String apiVersion) {
+    public ServerResponse get(@PathParam("name") String name) {
         ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
         return ServerResponse.of(servers.get(subscriptionId, resourceGroup, name));
     }
 
     @GET
-    public Map<String, List<ServerResponse>> list(@PathParam("subscriptionId") String subscriptionId,
-                                                  @PathParam("resourceGroup") String resourceGroup,
-                                                  @QueryParam("api-version") String apiVersion) {
+    public Map<String, List<ServerResponse>> list() {
         ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
         return Map.of("value", servers.list(subscriptionId, resourceGroup).stream().map(ServerResponse::of).toList());
+    }
+
+    /** 202 with the operation, or 204 when there is no such server. */
+    @DELETE
+    @Path("/{name}")
+    public Response delete(@PathParam("name") String name) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        if (ServerEntity.findInGroup(subscriptionId, resourceGroup, name).isEmpty()) {
+            return Response.noContent().build();
+        }
+        return accepted(servers.action(subscriptionId, resourceGroup, name, OperationKind.Delete, null));
+    }
+
+    @POST
+    @Path("/{name}/start")
+    public Response start(@PathParam("name") String name) {
+        return act(name, OperationKind.Start, Map.of("automatic", false));
+    }
+
+    @POST
+    @Path("/{name}/stop")
+    public Response stop(@PathParam("name") String name) {
+        return act(name, OperationKind.Stop, null);
+    }
+
+    /** Restart; {@code restartWithFailover} needs high availability, which is not built yet. */
+    @POST
+    @Path("/{name}/restart")
+    public Response restart(@PathParam("name") String name, Map<String, Object> body) {
+        if (body != null && Boolean.TRUE.equals(body.get("restartWithFailover"))) {
+            ApiVersions.require(apiVersion);
+            throw ArmException.badRequest("HighAvailabilityNotEnabled",
+                    "restartWithFailover needs a server with high availability enabled.", "restartWithFailover");
+        }
+        return act(name, OperationKind.Restart, null);
+    }
+
+    private Response act(String name, OperationKind kind, Map<String, Object> detail) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        return accepted(servers.action(subscriptionId, resourceGroup, name, kind, detail));
+    }
+
+    private Response accepted(ServerService.Accepted accepted) {
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
     }
 }

@@ -1,53 +1,199 @@
 package io.pgflex.provisioning.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgflex.contracts.agent.Sku;
 import io.pgflex.contracts.events.ServerRequested;
+import io.pgflex.provisioning.operation.OperationEntity;
+import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.operation.OperationStatus;
+import io.pgflex.provisioning.operation.Operations;
+import io.pgflex.provisioning.placement.Placement;
 import io.pgflex.support.errors.ArmException;
-import io.pgflex.support.errors.ErrorCodes;
 import io.pgflex.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
+import org.postgresql.util.PasswordUtil;
 
-/** Server create and read. The record and its ServerRequested event commit together (outbox). */
+/**
+ * Accepts server requests: validates them, records the desired state and the operation that will
+ * carry it out, and announces it, all in one transaction. {@code OperationRunner} does the rest.
+ */
 @ApplicationScoped
 public class ServerService {
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$");
-
     private final Outbox outbox;
+    private final Operations operations;
+    private final Placement placement;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    public ServerService(Outbox outbox, Clock clock) {
+    public ServerService(Outbox outbox, Operations operations, Placement placement, ObjectMapper json, Clock clock) {
         this.outbox = outbox;
+        this.operations = operations;
+        this.placement = placement;
+        this.json = json;
         this.clock = clock;
     }
 
+    public record Accepted(ServerEntity server, OperationEntity operation, boolean created) {
+    }
+
+    /** Validates a create request completely before anything is written (versions come from the agents). */
+    public Set<Integer> validateCreate(String name, ServerRequest request) {
+        ServerValidator.name(name);
+        if (request == null) {
+            throw ArmException.badRequest("InvalidRequestContent", "The request content is missing.", null);
+        }
+        ServerValidator.required(request.location(), "location");
+        ServerRequest.Properties p = request.props();
+        ServerValidator.createMode(p.createMode());
+        Sku sku = ServerValidator.sku(request.sku());
+        ServerValidator.administratorLogin(p.administratorLogin());
+        ServerValidator.password(p.administratorLoginPassword(), p.administratorLogin());
+        Set<Integer> offered = placement.offeredMajors();
+        ServerValidator.version(p.version(), offered);
+        ServerValidator.storage(p.storage() == null ? null : p.storage().storageSizeGB(), null);
+        ServerValidator.backupRetention(p.backup() == null ? null : p.backup().backupRetentionDays());
+        ServerValidator.highAvailability(p.highAvailability(), sku);
+        ServerValidator.maintenanceWindow(p.maintenanceWindow());
+        if (p.availabilityZone() != null && !placement.zones().contains(p.availabilityZone())) {
+            throw ArmException.badRequest("InvalidAvailabilityZone", "Availability zone '" + p.availabilityZone()
+                    + "' has no node agent; zones: " + placement.zones() + ".", "properties.availabilityZone");
+        }
+        return offered;
+    }
+
     @Transactional
-    public ServerEntity create(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
-        validate(name, request);
+    public Accepted create(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
         if (ServerEntity.findByName(name).isPresent()) {
             throw new ArmException(409, "ServerNameAlreadyExists", "The server name '" + name + "' is already in use.", "name");
         }
-        ServerEntity server = new ServerEntity();
-        server.id = UUID.randomUUID();
-        server.subscriptionId = subscriptionId;
-        server.resourceGroup = resourceGroup;
-        server.name = name;
-        server.location = request.location();
-        server.skuName = request.sku().name();
-        server.skuTier = request.sku().tier();
-        server.version = request.properties().version();
-        server.adminLogin = request.properties().administratorLogin();
-        server.storageGb = request.properties().storage() == null || request.properties().storage().storageSizeGB() == null
-                ? 32 : request.properties().storage().storageSizeGB();
-        server.state = ServerState.Provisioning;
-        server.createdAt = clock.instant();
-        server.updatedAt = server.createdAt;
-        server.persist();
-        outbox.publish(requested(server, request));
-        return server;
+        ServerRequest.Properties p = request.props();
+        ServerEntity s = new ServerEntity();
+        s.id = UUID.randomUUID();
+        s.subscriptionId = subscriptionId;
+        s.resourceGroup = resourceGroup;
+        s.name = name;
+        s.location = request.location();
+        s.tags = toJson(request.tags() == null ? Map.of() : request.tags());
+        s.skuName = request.sku().name();
+        s.skuTier = request.sku().tier();
+        s.version = p.version();
+        s.adminLogin = p.administratorLogin();
+        s.adminPasswordVerifier = PasswordUtil.encodeScramSha256(p.administratorLoginPassword().toCharArray());
+        s.storageGb = p.storage() == null || p.storage().storageSizeGB() == null ? 32 : p.storage().storageSizeGB();
+        s.storageAutoGrow = p.storage() != null && "Enabled".equalsIgnoreCase(p.storage().autoGrow());
+        s.backupRetentionDays = p.backup() == null || p.backup().backupRetentionDays() == null ? 7 : p.backup().backupRetentionDays();
+        s.geoRedundantBackup = p.backup() != null && "Enabled".equalsIgnoreCase(p.backup().geoRedundantBackup());
+        s.haMode = p.highAvailability() == null || p.highAvailability().mode() == null ? "Disabled" : p.highAvailability().mode();
+        s.availabilityZone = p.availabilityZone();
+        applyMaintenance(s, p.maintenanceWindow());
+        s.publicNetworkAccess = p.network() == null || !"Disabled".equalsIgnoreCase(p.network().publicNetworkAccess());
+        s.parameters = "{}";
+        s.state = ServerLifecycle.accept(OperationKind.Create, null, name);
+        s.createdAt = clock.instant();
+        s.updatedAt = s.createdAt;
+        s.persist();
+        OperationEntity op = operations.start(s, OperationKind.Create, null);
+        outbox.publish(new ServerRequested(s.id.toString(), s.subscriptionId, op.id.toString(), ServerRequested.VERSION,
+                s.resourceGroup, s.name, s.location, s.skuName, s.skuTier, s.version, s.storageGb, s.haMode,
+                s.backupRetentionDays, "Default", s.createdAt));
+        return new Accepted(s, op, true);
+    }
+
+    /** PUT on an existing server or PATCH: only the parts given change; the admin login never does. */
+    @Transactional
+    public Accepted update(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
+        ServerEntity s = get(subscriptionId, resourceGroup, name);
+        ServerRequest.Properties p = request == null ? new ServerRequest(null, null, null, null).props() : request.props();
+        if (p.administratorLogin() != null && !p.administratorLogin().equals(s.adminLogin)) {
+            throw ArmException.badRequest("AdministratorLoginCannotChange", "The administrator login of a server cannot change.",
+                    "properties.administratorLogin");
+        }
+        if (p.version() != null && !p.version().equals(s.version)) {
+            throw ArmException.badRequest("MajorVersionUpgradeNotSupported", "Changing the major version is not available.",
+                    "properties.version");
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        Sku sku = Sku.ofApiName(s.skuName).orElseThrow();
+        if (request != null && request.sku() != null) {
+            sku = ServerValidator.sku(request.sku());
+            change(changes, "sku", s.skuName, sku.apiName());
+        }
+        ServerValidator.storage(p.storage() == null ? null : p.storage().storageSizeGB(), s.storageGb);
+        ServerValidator.backupRetention(p.backup() == null ? null : p.backup().backupRetentionDays());
+        ServerValidator.highAvailability(p.highAvailability(), sku);
+        ServerValidator.maintenanceWindow(p.maintenanceWindow());
+        if (p.administratorLoginPassword() != null) {
+            ServerValidator.password(p.administratorLoginPassword(), s.adminLogin);
+        }
+        ServerState next = ServerLifecycle.accept(OperationKind.Update, s.state, s.name);
+
+        if (request != null && request.sku() != null) {
+            s.skuName = sku.apiName();
+            s.skuTier = sku.tier().name();
+        }
+        if (p.storage() != null && p.storage().storageSizeGB() != null) {
+            change(changes, "storageSizeGB", Integer.toString(s.storageGb), p.storage().storageSizeGB().toString());
+            s.storageGb = p.storage().storageSizeGB();
+        }
+        if (p.storage() != null && p.storage().autoGrow() != null) {
+            s.storageAutoGrow = "Enabled".equalsIgnoreCase(p.storage().autoGrow());
+        }
+        if (p.backup() != null && p.backup().backupRetentionDays() != null) {
+            change(changes, "backupRetentionDays", Integer.toString(s.backupRetentionDays), p.backup().backupRetentionDays().toString());
+            s.backupRetentionDays = p.backup().backupRetentionDays();
+        }
+        if (p.highAvailability() != null && p.highAvailability().mode() != null) {
+            change(changes, "highAvailability.mode", s.haMode, p.highAvailability().mode());
+            s.haMode = p.highAvailability().mode();
+        }
+        if (p.maintenanceWindow() != null) {
+            applyMaintenance(s, p.maintenanceWindow());
+            changes.put("maintenanceWindow", s.maintenanceCustom ? "custom" : "system-managed");
+        }
+        if (p.network() != null && p.network().publicNetworkAccess() != null) {
+            s.publicNetworkAccess = !"Disabled".equalsIgnoreCase(p.network().publicNetworkAccess());
+            changes.put("publicNetworkAccess", s.publicNetworkAccess ? "Enabled" : "Disabled");
+        }
+        if (p.administratorLoginPassword() != null) {
+            s.adminPasswordVerifier = PasswordUtil.encodeScramSha256(p.administratorLoginPassword().toCharArray());
+            changes.put("administratorLoginPassword", "changed");
+        }
+        if (request != null && request.tags() != null) {
+            s.tags = toJson(request.tags());
+            changes.put("tags", "changed");
+        }
+        s.state = next;
+        s.updatedAt = clock.instant();
+        OperationEntity op = operations.start(s, OperationKind.Update, toJson(changes));
+        return new Accepted(s, op, false);
+    }
+
+    @Transactional
+    public Accepted action(String subscriptionId, String resourceGroup, String name, OperationKind kind, Map<String, Object> detail) {
+        ServerEntity s = get(subscriptionId, resourceGroup, name);
+        return action(s, kind, detail);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Accepted action(ServerEntity s, OperationKind kind, Map<String, Object> detail) {
+        if (kind == OperationKind.Delete && s.state == ServerState.Dropping) {
+            OperationEntity running = OperationEntity.<OperationEntity>find("serverId = ?1 and kind = ?2 and status = ?3",
+                    s.id, OperationKind.Delete, OperationStatus.InProgress).firstResult();
+            if (running != null) {
+                return new Accepted(s, running, false);
+            }
+        }
+        s.state = ServerLifecycle.accept(kind, s.state, s.name);
+        s.updatedAt = clock.instant();
+        return new Accepted(s, operations.start(s, kind, toJson(detail == null ? Map.of() : detail)), false);
     }
 
     public ServerEntity get(String subscriptionId, String resourceGroup, String name) {
@@ -57,41 +203,31 @@ public class ServerService {
     }
 
     public List<ServerEntity> list(String subscriptionId, String resourceGroup) {
+        if (resourceGroup == null) {
+            return ServerEntity.list("subscriptionId = ?1 order by name", subscriptionId);
+        }
         return ServerEntity.list("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) order by name",
                 subscriptionId, resourceGroup);
     }
 
-    private ServerRequested requested(ServerEntity s, ServerRequest request) {
-        String haMode = request.properties().highAvailability() == null ? "Disabled"
-                : request.properties().highAvailability().mode();
-        int retention = request.properties().backup() == null || request.properties().backup().backupRetentionDays() == null
-                ? 7 : request.properties().backup().backupRetentionDays();
-        return new ServerRequested(s.id.toString(), s.subscriptionId, null, ServerRequested.VERSION, s.resourceGroup,
-                s.name, s.location, s.skuName, s.skuTier, s.version, s.storageGb, haMode, retention, "Default", s.createdAt);
+    private static void applyMaintenance(ServerEntity s, ServerRequest.MaintenanceWindow w) {
+        s.maintenanceCustom = w != null && "Enabled".equalsIgnoreCase(w.customWindow());
+        s.maintenanceDay = s.maintenanceCustom ? w.dayOfWeek() : 0;
+        s.maintenanceHour = s.maintenanceCustom ? w.startHour() : 0;
+        s.maintenanceMinute = s.maintenanceCustom ? w.startMinute() : 0;
     }
 
-    private static void validate(String name, ServerRequest request) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw ArmException.badRequest("InvalidServerName", "Server name '" + name + "' must be 3 to 63 characters of"
-                    + " lowercase letters, digits and hyphens, and must not start or end with a hyphen.", "name");
+    private static void change(Map<String, String> changes, String field, String from, String to) {
+        if (!java.util.Objects.equals(from, to)) {
+            changes.put(field, from + " -> " + to);
         }
-        if (request == null) {
-            throw ArmException.badRequest(ErrorCodes.INVALID_REQUEST_CONTENT, "The request content is missing.", null);
-        }
-        require(request.location(), "location");
-        require(request.sku() == null ? null : request.sku().name(), "sku.name");
-        require(request.sku() == null ? null : request.sku().tier(), "sku.tier");
-        if (request.properties() == null) {
-            throw ArmException.badRequest(ErrorCodes.INVALID_REQUEST_CONTENT, "properties is required.", "properties");
-        }
-        require(request.properties().version(), "properties.version");
-        require(request.properties().administratorLogin(), "properties.administratorLogin");
-        require(request.properties().administratorLoginPassword(), "properties.administratorLoginPassword");
     }
 
-    private static void require(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw ArmException.badRequest(ErrorCodes.INVALID_PARAMETER_VALUE, field + " is required.", field);
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -49,6 +49,12 @@ public class ArmExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+        return respond(401, ArmError.of(ErrorCodes.AUTHENTICATION_FAILED,
+                "Authentication failed: the bearer token is invalid or expired.", null));
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected failure", e);
         return respond(500, ArmError.of(ErrorCodes.INTERNAL_SERVER_ERROR,

@@ -1,4 +1,4 @@
-package io.pgflex.e2e;
+package io.pgflex.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** A packaged pgflex service (target/quarkus-app/quarkus-run.jar) run as its own process, as the local stack runs it. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String name;
@@ -31,14 +31,17 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static Path repo() {
+    /** The repository root: system property {@code pgflex.repo}, else the parent of the module's directory. */
+    public static Path repo() {
         return Path.of(System.getProperty("pgflex.repo", "..")).toAbsolutePath().normalize();
     }
 
-    static ServiceProcess start(String module, int port, Map<String, String> env) {
+    /** Starts {@code <repo>/<module>/target/quarkus-app/quarkus-run.jar} on {@code port} and waits until it is ready. */
+    public static ServiceProcess start(String module, int port, Map<String, String> env) {
         Path jar = repo().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (mvn -B verify from the root)");
+            throw new IllegalStateException(jar + " is missing: package " + module + " first (./mvnw -B verify from the root"
+                    + " builds the modules in order)");
         }
         try {
             Path log = Files.createDirectories(Path.of("target/e2e-logs")).resolve(module + ".log");
@@ -68,16 +71,34 @@ final class ServiceProcess implements AutoCloseable {
                 });
     }
 
-    String url(String path) {
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
+    public HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());

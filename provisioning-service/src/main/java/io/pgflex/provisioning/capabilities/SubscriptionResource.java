@@ -1,0 +1,103 @@
+package io.pgflex.provisioning.capabilities;
+
+import io.pgflex.contracts.agent.Sku;
+import io.pgflex.provisioning.placement.Placement;
+import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.server.ServerValidator;
+import io.pgflex.support.auth.TenantGuard;
+import io.pgflex.support.errors.ApiVersions;
+import io.pgflex.support.errors.ArmException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Subscription-wide routes: name availability, capabilities, all servers of the subscription. */
+@Path("/subscriptions/{subscriptionId}/providers/Microsoft.DBforPostgreSQL")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+    private final TenantGuard guard;
+    private final Placement placement;
+
+    @PathParam("subscriptionId")
+    String subscriptionId;
+    @QueryParam("api-version")
+    String apiVersion;
+
+    public SubscriptionResource(TenantGuard guard, Placement placement) {
+        this.guard = guard;
+        this.placement = placement;
+    }
+
+    public record NameRequest(String name, String type) {
+    }
+
+    @POST
+    @Path("/checkNameAvailability")
+    public Map<String, Object> checkNameAvailability(NameRequest request) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        if (request == null || request.name() == null) {
+            throw ArmException.badRequest("InvalidRequestContent", "name is required.", "name");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        try {
+            ServerValidator.name(request.name());
+        } catch (ArmException e) {
+            answer.put("nameAvailable", false);
+            answer.put("reason", "Invalid");
+            answer.put("message", e.getMessage());
+            return answer;
+        }
+        boolean taken = ServerEntity.findByName(request.name()).isPresent();
+        answer.put("nameAvailable", !taken);
+        if (taken) {
+            answer.put("reason", "AlreadyExists");
+            answer.put("message", "The server name '" + request.name() + "' is already in use.");
+        }
+        return answer;
+    }
+
+    @GET
+    @Path("/flexibleServers")
+    public Map<String, Object> listAll() {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        return Map.of("value", ServerEntity.<ServerEntity>list("subscriptionId = ?1 order by name", subscriptionId).stream()
+                .map(s -> Map.of("id", s.resourceId(), "name", s.name, "location", s.location, "state", s.state.name()))
+                .toList());
+    }
+
+    /** What can be created here: tiers with their SKUs, storage sizes, PostgreSQL versions the agents run. */
+    @GET
+    @Path("/locations/{location}/capabilities")
+    public Map<String, Object> capabilities(@PathParam("location") String location) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        List<Map<String, Object>> editions = Arrays.stream(Sku.Tier.values()).map(tier -> Map.<String, Object>of(
+                "name", tier.name(),
+                "supportedServerSkus", Arrays.stream(Sku.values()).filter(s -> s.tier() == tier).map(s -> Map.of(
+                        "name", s.apiName(), "vCores", s.vCores(),
+                        "supportedMemoryPerVcoreMb", s.memoryGiB() * 1024 / s.vCores(),
+                        "supportedHaMode", tier == Sku.Tier.Burstable ? List.of() : List.of("SameZone", "ZoneRedundant")))
+                        .toList(),
+                "supportedStorageEditions", List.of(Map.of("name", "ManagedDisk",
+                        "supportedStorageMb", ServerValidator.STORAGE_SIZES.stream()
+                                .map(gb -> Map.of("storageSizeMb", gb * 1024)).toList())))).toList();
+        return Map.of("value", List.of(Map.of(
+                "name", "FlexibleServerCapabilities",
+                "supportedServerEditions", editions,
+                "supportedServerVersions", placement.offeredMajors().stream().map(v -> Map.of("name", v.toString())).toList(),
+                "supportedAvailabilityZones", placement.zones(),
+                "location", location)));
+    }
+}

@@ -1,0 +1,167 @@
+package io.pgflex.provisioning.configuration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgflex.contracts.agent.ParameterInfo;
+import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.operation.Operations;
+import io.pgflex.provisioning.placement.AgentClients;
+import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.server.ServerService;
+import io.pgflex.provisioning.server.ServerState;
+import io.pgflex.support.auth.TenantGuard;
+import io.pgflex.support.errors.ApiVersions;
+import io.pgflex.support.errors.ArmException;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Server parameters ("configurations"): every parameter of the running server with its value,
+ * default, allowed values and whether a change needs a restart; the user-modifiable ones can be set.
+ */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/configurations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ConfigurationResource {
+    private final ServerService servers;
+    private final TenantGuard guard;
+    private final AgentClients agents;
+    private final ObjectMapper json;
+
+    @PathParam("subscriptionId")
+    String subscriptionId;
+    @PathParam("resourceGroup")
+    String resourceGroup;
+    @PathParam("serverName")
+    String serverName;
+    @QueryParam("api-version")
+    String apiVersion;
+    @Context
+    UriInfo uri;
+
+    public ConfigurationResource(ServerService servers, TenantGuard guard, AgentClients agents, ObjectMapper json) {
+        this.servers = servers;
+        this.guard = guard;
+        this.agents = agents;
+        this.json = json;
+    }
+
+    public record ConfigurationRequest(Props properties) {
+        public record Props(String value, String source) {
+        }
+    }
+
+    @GET
+    public Map<String, List<Map<String, Object>>> list() {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        ServerEntity server = running();
+        Map<String, String> user = userParameters(server);
+        return Map.of("value", agents.client(server.agentId).parameters(server.instanceId).stream()
+                .map(p -> view(server, p, user)).toList());
+    }
+
+    @GET
+    @Path("/{name}")
+    public Map<String, Object> get(@PathParam("name") String name) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        ServerEntity server = running();
+        return view(server, parameter(server, name), userParameters(server));
+    }
+
+    /** Sets (or with source system-default, resets) a parameter; applied by reload, or by restart for static ones. */
+    @PUT
+    @Path("/{name}")
+    @Transactional
+    public Response put(@PathParam("name") String name, ConfigurationRequest request) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        ServerEntity server = running();
+        ParameterInfo info = parameter(server, name);
+        boolean reset = request == null || request.properties() == null || request.properties().value() == null
+                || "system-default".equals(request.properties().source());
+        Map<String, String> user = new TreeMap<>(userParameters(server));
+        if (reset) {
+            if (!ParameterPolicy.modifiable(name)) {
+                ParameterPolicy.check(info, "");
+            }
+            user.remove(name);
+        } else {
+            ParameterPolicy.check(info, request.properties().value());
+            user.put(name, request.properties().value());
+        }
+        try {
+            server.parameters = json.writeValueAsString(user);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        var accepted = servers.action(server, OperationKind.ApplyConfiguration, Map.of("parameter", name));
+        Map<String, Object> body = view(server, info, user);
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).entity(body).build();
+    }
+
+    private ParameterInfo parameter(ServerEntity server, String name) {
+        return agents.client(server.agentId).parameters(server.instanceId).stream().filter(p -> p.name().equals(name))
+                .findFirst().orElseThrow(() -> ArmException.notFound("The server parameter '" + name + "' does not exist."));
+    }
+
+    private ServerEntity running() {
+        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        if (server.state != ServerState.Ready || server.agentId == null) {
+            throw new ArmException(409, "ServerNotInExpectedState", "Server '" + serverName + "' is " + server.state
+                    + "; its parameters can be read and set while it is Ready.", null);
+        }
+        return server;
+    }
+
+    private Map<String, String> userParameters(ServerEntity server) {
+        try {
+            return json.readValue(server.parameters, new TypeReference<Map<String, String>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> view(ServerEntity server, ParameterInfo p, Map<String, String> user) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("value", user.getOrDefault(p.name(), p.value()));
+        props.put("description", p.description());
+        props.put("defaultValue", p.defaultValue());
+        props.put("dataType", switch (p.dataType()) {
+            case "bool" -> "Boolean";
+            case "integer" -> "Integer";
+            case "real" -> "Numeric";
+            case "enum" -> "Enumeration";
+            default -> "String";
+        });
+        props.put("allowedValues", p.allowedValues().isEmpty()
+                ? (p.minValue() == null ? "" : p.minValue() + "-" + p.maxValue()) : String.join(",", p.allowedValues()));
+        props.put("source", user.containsKey(p.name()) ? "user-override" : "system-default");
+        props.put("isDynamicConfig", !"postmaster".equals(p.context()));
+        props.put("isReadOnly", !ParameterPolicy.modifiable(p.name()));
+        props.put("unit", p.unit());
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", server.resourceId() + "/configurations/" + p.name());
+        v.put("name", p.name());
+        v.put("type", "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
+        v.put("properties", props);
+        return v;
+    }
+}

@@ -1,0 +1,152 @@
+package io.pgflex.provisioning.database;
+
+import io.pgflex.contracts.agent.DatabaseSpec;
+import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.operation.Operations;
+import io.pgflex.provisioning.placement.AgentClients;
+import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.server.ServerService;
+import io.pgflex.provisioning.server.ServerState;
+import io.pgflex.support.auth.TenantGuard;
+import io.pgflex.support.errors.ApiVersions;
+import io.pgflex.support.errors.ArmException;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Databases of a server: read live from its instance; created and dropped through operations. */
+@Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DatabaseResource {
+    static final Pattern NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$");
+    static final Set<String> SYSTEM = Set.of("postgres", "template0", "template1", "azure_maintenance", "azure_sys");
+    static final Set<String> CHARSETS = Set.of("UTF8", "UTF-8", "LATIN1", "SQL_ASCII", "WIN1252");
+
+    private final ServerService servers;
+    private final TenantGuard guard;
+    private final AgentClients agents;
+
+    @PathParam("subscriptionId")
+    String subscriptionId;
+    @PathParam("resourceGroup")
+    String resourceGroup;
+    @PathParam("serverName")
+    String serverName;
+    @QueryParam("api-version")
+    String apiVersion;
+    @Context
+    UriInfo uri;
+
+    public DatabaseResource(ServerService servers, TenantGuard guard, AgentClients agents) {
+        this.servers = servers;
+        this.guard = guard;
+        this.agents = agents;
+    }
+
+    public record DatabaseRequest(Props properties) {
+        public record Props(String charset, String collation) {
+        }
+    }
+
+    @PUT
+    @Path("/{database}")
+    @Transactional
+    public Response create(@PathParam("database") String database, DatabaseRequest request) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        validateName(database);
+        String charset = request == null || request.properties() == null || request.properties().charset() == null ? "UTF8"
+                : request.properties().charset();
+        String collation = request == null || request.properties() == null ? null : request.properties().collation();
+        if (!CHARSETS.contains(charset.toUpperCase())) {
+            throw ArmException.badRequest("InvalidCharset", "Character set '" + charset + "' is not offered; use one of "
+                    + CHARSETS + ".", "properties.charset");
+        }
+        if (collation != null && !collation.matches("^[A-Za-z0-9_.@-]{1,64}$")) {
+            throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not valid.", "properties.collation");
+        }
+        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("database", database);
+        detail.put("charset", charset.toUpperCase().replace("UTF-8", "UTF8"));
+        if (collation != null) {
+            detail.put("collation", collation);
+        }
+        var accepted = servers.action(server, OperationKind.CreateDatabase, detail);
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+    }
+
+    @GET
+    public Map<String, List<Map<String, Object>>> list() {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        ServerEntity server = running();
+        return Map.of("value", agents.client(server.agentId).databases(server.instanceId).stream()
+                .map(d -> view(server, d)).toList());
+    }
+
+    @GET
+    @Path("/{database}")
+    public Map<String, Object> get(@PathParam("database") String database) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        ServerEntity server = running();
+        return agents.client(server.agentId).databases(server.instanceId).stream().filter(d -> d.name().equals(database))
+                .findFirst().map(d -> view(server, d))
+                .orElseThrow(() -> ArmException.notFound("The database '" + database + "' of server '" + serverName
+                        + "' was not found."));
+    }
+
+    @DELETE
+    @Path("/{database}")
+    @Transactional
+    public Response delete(@PathParam("database") String database) {
+        ApiVersions.require(apiVersion);
+        guard.write(subscriptionId);
+        validateName(database);
+        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        var accepted = servers.action(server, OperationKind.DropDatabase, Map.of("database", database));
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+    }
+
+    private ServerEntity running() {
+        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        if (server.state != ServerState.Ready || server.agentId == null) {
+            throw new ArmException(409, "ServerNotInExpectedState", "Server '" + serverName + "' is " + server.state
+                    + "; its databases can be read while it is Ready.", null);
+        }
+        return server;
+    }
+
+    static void validateName(String database) {
+        if (!NAME.matcher(database).matches()) {
+            throw ArmException.badRequest("InvalidDatabaseName", "A database name is 1 to 63 characters: letters, digits,"
+                    + " underscores, dollar signs or hyphens, not starting with a digit.", "name");
+        }
+        if (SYSTEM.contains(database.toLowerCase())) {
+            throw ArmException.badRequest("CannotModifySystemDatabase", "'" + database + "' is a system database.", "name");
+        }
+    }
+
+    static Map<String, Object> view(ServerEntity server, DatabaseSpec d) {
+        return Map.of("id", server.resourceId() + "/databases/" + d.name(), "name", d.name(),
+                "type", "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+                "properties", Map.of("charset", d.charset(), "collation", d.collation()));
+    }
+}

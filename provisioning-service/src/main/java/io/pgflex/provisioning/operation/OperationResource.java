@@ -1,0 +1,83 @@
+package io.pgflex.provisioning.operation;
+
+import io.pgflex.support.auth.TenantGuard;
+import io.pgflex.support.errors.ApiVersions;
+import io.pgflex.support.errors.ArmException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Polling of long-running operations, as ARM does it. */
+@Path("/subscriptions/{subscriptionId}/providers/Microsoft.DBforPostgreSQL/locations/{location}")
+@Produces(MediaType.APPLICATION_JSON)
+public class OperationResource {
+    private final TenantGuard guard;
+
+    public OperationResource(TenantGuard guard) {
+        this.guard = guard;
+    }
+
+    /** Always 200 with the operation's status: InProgress, Succeeded, Failed or Canceled. */
+    @GET
+    @Path("/azureAsyncOperation/{operationId}")
+    public Map<String, Object> status(@PathParam("subscriptionId") String subscriptionId, @PathParam("location") String location,
+                                      @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        return view(find(subscriptionId, operationId));
+    }
+
+    /** 202 while running, then 200 (or the operation's error status). */
+    @GET
+    @Path("/operationResults/{operationId}")
+    public Response result(@PathParam("subscriptionId") String subscriptionId, @PathParam("location") String location,
+                           @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        OperationEntity op = find(subscriptionId, operationId);
+        if (!op.status.done()) {
+            return Response.accepted().header("Retry-After", "1").build();
+        }
+        if (op.status == OperationStatus.Failed) {
+            throw new ArmException(500, op.errorCode, op.errorMessage, null);
+        }
+        return Response.ok(view(op)).build();
+    }
+
+    static OperationEntity find(String subscriptionId, String operationId) {
+        OperationEntity op = null;
+        try {
+            op = OperationEntity.findById(UUID.fromString(operationId));
+        } catch (IllegalArgumentException e) {
+            // not a UUID: not one of ours
+        }
+        if (op == null || !op.subscriptionId.equals(subscriptionId)) {
+            throw ArmException.notFound("The operation '" + operationId + "' was not found.");
+        }
+        return op;
+    }
+
+    static Map<String, Object> view(OperationEntity op) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", op.asyncOperationPath());
+        v.put("name", op.id.toString());
+        v.put("status", op.status.name());
+        v.put("startTime", op.startedAt.toString());
+        if (op.endedAt != null) {
+            v.put("endTime", op.endedAt.toString());
+        }
+        v.put("percentComplete", op.percentComplete);
+        v.put("properties", Map.of("kind", op.kind.name(), "step", op.step == null ? "" : op.step));
+        if (op.errorCode != null) {
+            v.put("error", Map.of("code", op.errorCode, "message", op.errorMessage == null ? "" : op.errorMessage));
+        }
+        return v;
+    }
+}

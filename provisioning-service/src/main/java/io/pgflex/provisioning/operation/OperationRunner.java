@@ -1,0 +1,95 @@
+package io.pgflex.provisioning.operation;
+
+import io.pgflex.provisioning.ProvisioningConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out pending operations. An operation is claimed with a lease (so one worker of one
+ * replica runs it; a crashed worker's lease runs out and another resumes it), and only when no
+ * older operation of the same server is pending, so one server's operations run in order.
+ */
+@ApplicationScoped
+public class OperationRunner {
+    private static final Logger LOG = Logger.getLogger(OperationRunner.class);
+    static final Duration LEASE = Duration.ofMinutes(3);
+
+    private final EntityManager em;
+    private final OperationSteps steps;
+    private final ProvisioningConfig config;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+
+    public OperationRunner(EntityManager em, OperationSteps steps, ProvisioningConfig config, Clock clock) {
+        this.em = em;
+        this.steps = steps;
+        this.config = config;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(config.operationWorkers(), r -> {
+            Thread t = new Thread(r, "pgflex-operation");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Scheduled(every = "${pgflex.provisioning.operation-poll-interval:0.3s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        try {
+            while (running.size() < config.operationWorkers()) {
+                UUID id = claim();
+                if (id == null) {
+                    return;
+                }
+                running.add(id);
+                workers.submit(() -> {
+                    try {
+                        steps.run(id);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "operation %s stopped unexpectedly; it resumes when its lease runs out", id);
+                    } finally {
+                        running.remove(id);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("operations not looked at: %s", e.getMessage());
+        }
+    }
+
+    /** Leases the oldest runnable operation, or returns null. */
+    UUID claim() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object> ids = em.createNativeQuery("""
+                    UPDATE operations SET lease_until = ?1 WHERE id = (
+                      SELECT o.id FROM operations o
+                       WHERE o.status = 'InProgress' AND (o.lease_until IS NULL OR o.lease_until < ?2)
+                         AND NOT EXISTS (SELECT 1 FROM operations p WHERE p.server_id = o.server_id
+                                          AND p.status = 'InProgress' AND (p.started_at, p.id) < (o.started_at, o.id))
+                       ORDER BY o.started_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING id""")
+                    .setParameter(1, clock.instant().plus(LEASE))
+                    .setParameter(2, clock.instant())
+                    .getResultList();
+            return ids.isEmpty() ? null : (UUID) ids.get(0);
+        });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,341 @@
+package io.pgflex.provisioning.operation;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgflex.contracts.agent.DatabaseSpec;
+import io.pgflex.contracts.agent.InstanceSpec;
+import io.pgflex.contracts.agent.InstanceStatus;
+import io.pgflex.contracts.agent.NodeAgentApi;
+import io.pgflex.contracts.events.PgflexEvent;
+import io.pgflex.contracts.events.ServerDeleted;
+import io.pgflex.contracts.events.ServerFailed;
+import io.pgflex.contracts.events.ServerProvisioned;
+import io.pgflex.contracts.events.ServerRestarted;
+import io.pgflex.contracts.events.ServerStarted;
+import io.pgflex.contracts.events.ServerStopped;
+import io.pgflex.contracts.events.ServerUpdated;
+import io.pgflex.provisioning.ProvisioningConfig;
+import io.pgflex.provisioning.firewall.FirewallRuleEntity;
+import io.pgflex.provisioning.placement.AgentClients;
+import io.pgflex.provisioning.placement.Placement;
+import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.server.ServerLifecycle;
+import io.pgflex.support.errors.ArmException;
+import io.pgflex.support.outbox.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The steps of each operation kind. Every step can run again: the agent commands are idempotent
+ * and each step first looks at what is recorded (placement, instance), so an operation resumed
+ * after a crash simply goes on. State changes and their events commit together.
+ */
+@ApplicationScoped
+public class OperationSteps {
+    private static final Logger LOG = Logger.getLogger(OperationSteps.class);
+
+    private final AgentClients agents;
+    private final Placement placement;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+    private final ProvisioningConfig config;
+    private final Clock clock;
+
+    public OperationSteps(AgentClients agents, Placement placement, Outbox outbox, ObjectMapper json,
+                          ProvisioningConfig config, Clock clock) {
+        this.agents = agents;
+        this.placement = placement;
+        this.outbox = outbox;
+        this.json = json;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A failure that retrying cannot fix. */
+    static final class Permanent extends RuntimeException {
+        final String code;
+
+        Permanent(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    public void run(UUID operationId) {
+        OperationEntity op = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(operationId));
+        if (op == null || op.status.done()) {
+            return;
+        }
+        LOG.infof("operation %s: %s of server %s (attempt %d)", op.id, op.kind, op.serverName, op.attempts + 1);
+        try {
+            switch (op.kind) {
+                case Create -> create(op);
+                case Delete -> delete(op);
+                case Restart -> restart(op);
+                case CreateDatabase, DropDatabase -> database(op);
+                default -> converge(op);
+            }
+        } catch (Permanent e) {
+            fail(op, e.code, e.getMessage());
+        } catch (WebApplicationException e) {
+            int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+            if (status >= 400 && status < 500 && status != 409 && status != 429) {
+                fail(op, "InstanceRequestRejected", agentMessage(e));
+            } else {
+                retryOrFail(op, e);
+            }
+        } catch (RuntimeException e) {
+            retryOrFail(op, e);
+        }
+    }
+
+    /** A server as read in one transaction, with the instance spec it asks for. */
+    private record Target(ServerEntity server, InstanceSpec spec) {
+    }
+
+    private void create(OperationEntity op) {
+        Target target = QuarkusTransaction.requiringNew().call(() -> {
+            ServerEntity s = server(op);
+            if (s.agentId == null) {
+                s.agentId = placement.choose(s);
+                s.instanceId = s.id.toString();
+                LOG.infof("operation %s: server %s placed on node agent %s", op.id, s.name, s.agentId);
+            }
+            progress(op.id, "CreatingInstance", 30);
+            return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
+        });
+        InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
+        finish(op, s -> {
+            record(s, status);
+            s.state = ServerLifecycle.succeeded(op.kind, s.state);
+            return new ServerProvisioned(s.id.toString(), s.subscriptionId, op.id.toString(), ServerProvisioned.VERSION,
+                    s.name, s.host, s.port, s.version, s.minorVersion, clock.instant());
+        });
+    }
+
+    /** Update, start, stop and firewall/parameter changes: bring the instance to the server's desired state. */
+    private void converge(OperationEntity op) {
+        Target target = QuarkusTransaction.requiringNew().call(() -> {
+            progress(op.id, "Applying", 40);
+            ServerEntity s = server(op);
+            return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
+        });
+        Instant started = clock.instant();
+        InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
+        long elapsed = clock.millis() - started.toEpochMilli();
+        Map<String, String> detail = detail(op);
+        finish(op, server -> {
+            record(server, status);
+            server.state = ServerLifecycle.succeeded(op.kind, server.state);
+            String id = server.id.toString();
+            return switch (op.kind) {
+                case Update -> new ServerUpdated(id, server.subscriptionId, op.id.toString(), ServerUpdated.VERSION, server.name,
+                        detail, detail.containsKey("sku") ? elapsed : 0, clock.instant());
+                case Start -> {
+                    server.stoppedAt = null;
+                    yield new ServerStarted(id, server.subscriptionId, op.id.toString(), ServerStarted.VERSION, server.name,
+                            "true".equals(detail.get("automatic")), clock.instant());
+                }
+                case Stop -> {
+                    server.stoppedAt = clock.instant();
+                    yield new ServerStopped(id, server.subscriptionId, op.id.toString(), ServerStopped.VERSION, server.name,
+                            server.stoppedAt);
+                }
+                default -> null;
+            };
+        });
+    }
+
+    private void restart(OperationEntity op) {
+        ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
+            progress(op.id, "Restarting", 40);
+            return server(op);
+        });
+        InstanceStatus status = agent(s).restart(s.instanceId);
+        finish(op, server -> {
+            record(server, status);
+            server.state = ServerLifecycle.succeeded(op.kind, server.state);
+            return new ServerRestarted(server.id.toString(), server.subscriptionId, op.id.toString(), ServerRestarted.VERSION,
+                    server.name, false, clock.instant());
+        });
+    }
+
+    private void delete(OperationEntity op) {
+        ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
+            progress(op.id, "DeletingInstance", 40);
+            return server(op);
+        });
+        if (s.agentId != null) {
+            agent(s).delete(s.instanceId);
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServerEntity server = server(op);
+            FirewallRuleEntity.delete("key.serverId", server.id);
+            server.delete();
+            outbox.publish(new ServerDeleted(server.id.toString(), server.subscriptionId, op.id.toString(),
+                    ServerDeleted.VERSION, server.name, clock.instant()));
+            succeed(op.id);
+        });
+        LOG.infof("operation %s: server %s deleted with its data", op.id, s.name);
+    }
+
+    private void database(OperationEntity op) {
+        ServerEntity s = QuarkusTransaction.requiringNew().call(() -> server(op));
+        Map<String, String> d = detail(op);
+        if (op.kind == OperationKind.CreateDatabase) {
+            agent(s).createDatabase(s.instanceId, d.get("database"), new DatabaseSpec(d.get("database"), d.get("charset"),
+                    d.get("collation")));
+        } else {
+            agent(s).dropDatabase(s.instanceId, d.get("database"));
+        }
+        QuarkusTransaction.requiringNew().run(() -> succeed(op.id));
+    }
+
+    private interface Completion {
+        PgflexEvent apply(ServerEntity server);
+    }
+
+    private void finish(OperationEntity op, Completion completion) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServerEntity s = server(op);
+            PgflexEvent event = completion.apply(s);
+            s.updatedAt = clock.instant();
+            if (event != null) {
+                outbox.publish(event);
+            }
+            succeed(op.id);
+        });
+        LOG.infof("operation %s: %s of server %s succeeded", op.id, op.kind, op.serverName);
+    }
+
+    private void succeed(UUID operationId) {
+        OperationEntity o = OperationEntity.findById(operationId);
+        o.status = OperationStatus.Succeeded;
+        o.step = "Done";
+        o.percentComplete = 100;
+        o.endedAt = clock.instant();
+        o.leaseUntil = null;
+    }
+
+    private void retryOrFail(OperationEntity op, RuntimeException e) {
+        String message = agentMessage(e);
+        int attempts = QuarkusTransaction.requiringNew().call(() -> {
+            OperationEntity o = OperationEntity.findById(op.id);
+            o.attempts++;
+            if (o.attempts < config.operationMaxAttempts()) {
+                long backoff = Math.min(30_000, 1_000L << Math.min(o.attempts, 5));
+                o.leaseUntil = clock.instant().plusMillis(backoff);
+                o.step = "Retrying after: " + message;
+            }
+            return o.attempts;
+        });
+        if (attempts >= config.operationMaxAttempts()) {
+            fail(op, "OperationFailed", message);
+        } else {
+            LOG.warnf("operation %s: %s failed (attempt %d of %d), retrying: %s", op.id, op.kind, attempts,
+                    config.operationMaxAttempts(), message);
+        }
+    }
+
+    /** Ends the operation as Failed. A server whose creation failed is removed with its instance: nothing half-made stays. */
+    private void fail(OperationEntity op, String code, String message) {
+        LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
+        if (op.kind == OperationKind.Create) {
+            ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ServerEntity.findById(op.serverId));
+            if (s != null && s.agentId != null) {
+                try {
+                    agent(s).delete(s.instanceId);
+                } catch (RuntimeException e) {
+                    LOG.warnf("operation %s: instance of failed server %s not removed yet: %s", op.id, s.name, e.getMessage());
+                }
+            }
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            OperationEntity o = OperationEntity.findById(op.id);
+            o.status = OperationStatus.Failed;
+            o.errorCode = code;
+            o.errorMessage = message;
+            o.endedAt = clock.instant();
+            o.leaseUntil = null;
+            ServerEntity s = ServerEntity.findById(op.serverId);
+            if (s == null) {
+                return;
+            }
+            outbox.publish(new ServerFailed(s.id.toString(), s.subscriptionId, op.id.toString(), ServerFailed.VERSION, s.name,
+                    code, message, clock.instant()));
+            if (op.kind == OperationKind.Create) {
+                FirewallRuleEntity.delete("key.serverId", s.id);
+                s.delete();
+            } else {
+                s.state = ServerLifecycle.failed(op.kind, s.state);
+                s.updatedAt = clock.instant();
+            }
+        });
+    }
+
+    private void progress(UUID operationId, String step, int percent) {
+        OperationEntity o = OperationEntity.findById(operationId);
+        o.step = step;
+        o.percentComplete = Math.max(o.percentComplete, percent);
+        o.leaseUntil = clock.instant().plus(OperationRunner.LEASE);
+    }
+
+    private static void record(ServerEntity s, InstanceStatus status) {
+        s.host = status.host();
+        s.port = status.port();
+        s.minorVersion = status.engineVersion();
+        s.resourceLimits = status.resourceLimits();
+    }
+
+    private ServerEntity server(OperationEntity op) {
+        ServerEntity s = ServerEntity.findById(op.serverId);
+        if (s == null) {
+            throw new Permanent("ResourceNotFound", "server " + op.serverName + " no longer exists");
+        }
+        return s;
+    }
+
+    private NodeAgentApi agent(ServerEntity s) {
+        return agents.client(s.agentId);
+    }
+
+    private Map<String, String> detail(OperationEntity op) {
+        try {
+            Map<String, Object> raw = json.readValue(op.detail, new TypeReference<Map<String, Object>>() {
+            });
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            raw.forEach((k, v) -> out.put(k, String.valueOf(v)));
+            return out;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** The agent's own error message when it gave one (ARM-shaped body), else the exception's. */
+    private static String agentMessage(RuntimeException e) {
+        if (e instanceof ArmException arm) {
+            return arm.getMessage();
+        }
+        if (e instanceof WebApplicationException web && web.getResponse() != null) {
+            try {
+                String body = web.getResponse().readEntity(String.class);
+                int at = body.indexOf("\"message\":\"");
+                if (at >= 0) {
+                    int end = body.indexOf('"', at + 11);
+                    return "node agent: " + body.substring(at + 11, end > at ? end : body.length());
+                }
+                return "node agent answered " + web.getResponse().getStatus();
+            } catch (RuntimeException ignored) {
+                return "node agent answered " + web.getResponse().getStatus();
+            }
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,90 @@
+package io.pgflex.provisioning.placement;
+
+import io.pgflex.contracts.agent.AgentInfo;
+import io.pgflex.contracts.agent.EngineInfo;
+import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.support.errors.ArmException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Where a new server's instance runs: among the agents that answer and have the engine, the one in
+ * the requested zone (if any) with the fewest servers placed on it. Also the engine catalogue the
+ * API offers: the versions some agent can run. Agent descriptions are cached for a few seconds.
+ */
+@ApplicationScoped
+public class Placement {
+    private static final Logger LOG = Logger.getLogger(Placement.class);
+    private static final Duration CACHE = Duration.ofSeconds(10);
+
+    private final AgentClients agents;
+    private final Clock clock;
+    private final Map<String, Cached> infos = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<AgentInfo> info, Instant at) {
+    }
+
+    public Placement(AgentClients agents, Clock clock) {
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    /** The agent for a new instance of {@code server}; 409 when no agent can take it. */
+    public String choose(ServerEntity server) {
+        List<String> candidates = new ArrayList<>();
+        for (String id : agents.agentIds()) {
+            Optional<AgentInfo> info = info(id);
+            if (info.isPresent() && info.get().engines().stream().anyMatch(e -> Integer.toString(e.major()).equals(server.version))
+                    && (server.availabilityZone == null || server.availabilityZone.equals(agents.zone(id)))) {
+                candidates.add(id);
+            }
+        }
+        return candidates.stream()
+                .min(Comparator.comparingLong((String id) -> ServerEntity.count("agentId", id)).thenComparing(id -> id))
+                .orElseThrow(() -> new ArmException(409, "NoCapacity", "No node agent "
+                        + (server.availabilityZone == null ? "" : "in zone " + server.availabilityZone + " ")
+                        + "can run PostgreSQL " + server.version + " right now.", null));
+    }
+
+    /** PostgreSQL majors at least one reachable agent can run. */
+    public TreeSet<Integer> offeredMajors() {
+        TreeSet<Integer> majors = new TreeSet<>();
+        for (String id : agents.agentIds()) {
+            info(id).ifPresent(i -> i.engines().stream().map(EngineInfo::major).forEach(majors::add));
+        }
+        return majors;
+    }
+
+    /** Zones that have an agent. */
+    public TreeSet<String> zones() {
+        TreeSet<String> zones = new TreeSet<>();
+        agents.agentIds().forEach(id -> zones.add(agents.zone(id)));
+        return zones;
+    }
+
+    Optional<AgentInfo> info(String agentId) {
+        Cached cached = infos.get(agentId);
+        if (cached != null && cached.at().plus(CACHE).isAfter(clock.instant())) {
+            return cached.info();
+        }
+        Optional<AgentInfo> info;
+        try {
+            info = Optional.of(agents.client(agentId).info());
+        } catch (RuntimeException e) {
+            LOG.warnf("node agent %s does not answer: %s", agentId, e.getMessage());
+            info = Optional.empty();
+        }
+        infos.put(agentId, new Cached(info, clock.instant()));
+        return info;
+    }
+}

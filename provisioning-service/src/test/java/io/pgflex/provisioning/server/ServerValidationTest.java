@@ -1,0 +1,100 @@
+package io.pgflex.provisioning.server;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pgflex.provisioning.Api;
+import io.pgflex.provisioning.operation.OperationEntity;
+import io.pgflex.support.outbox.OutboxEvent;
+import io.pgflex.testkit.JwtResource;
+import io.pgflex.testkit.KafkaResource;
+import io.pgflex.testkit.NodeAgentResource;
+import io.pgflex.testkit.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every validation rule, with a bad input each: a 400 with the ARM code and target, and nothing created. */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(JwtResource.class)
+@QuarkusTestResource(NodeAgentResource.class)
+class ServerValidationTest {
+    static final String SUB = "sub-validation";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            name too short               | ab            | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | InvalidServerName                | name
+            name with uppercase          | BadName       | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | InvalidServerName                | name
+            name ends with hyphen        | bad-name-     | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | InvalidServerName                | name
+            name of 64 characters        | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | 15 | Standard_D2ds_v5 | GeneralPurpose | appadmin | S3cret-pass! | 32 | 7 | InvalidServerName | name
+            reserved login admin         | v-admin       | 15 | Standard_D2ds_v5  | GeneralPurpose  | admin      | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            reserved login azure_superuser | v-azsu      | 15 | Standard_D2ds_v5  | GeneralPurpose  | azure_superuser | S3cret-pass! | 32  | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            login with pg_ prefix        | v-pgprefix    | 15 | Standard_D2ds_v5  | GeneralPurpose  | pg_owner   | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            login root                   | v-root        | 15 | Standard_D2ds_v5  | GeneralPurpose  | root       | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            login with a dash            | v-dash        | 15 | Standard_D2ds_v5  | GeneralPurpose  | app-admin  | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            password too short           | v-short       | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | Ab1!           | 32    | 7  | PasswordNotComplex               | properties.administratorLoginPassword
+            password of two classes      | v-classes     | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | alllowercase1  | 32    | 7  | PasswordNotComplex               | properties.administratorLoginPassword
+            password holds the login     | v-holds       | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | xAppAdmin-9!   | 32    | 7  | PasswordNotComplex               | properties.administratorLoginPassword
+            unknown SKU                  | v-sku         | 15 | Standard_Z9       | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | InvalidSku                       | sku.name
+            SKU of another tier          | v-tier        | 15 | Standard_B1ms     | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | InvalidSku                       | sku.tier
+            version not offered          | v-version     | 9  | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 7  | UnsupportedServerVersion         | properties.version
+            storage size not offered     | v-storage     | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 100   | 7  | InvalidStorageSize               | properties.storage.storageSizeGB
+            retention below 7 days       | v-ret6        | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 6  | InvalidBackupRetentionDays       | properties.backup.backupRetentionDays
+            retention above 35 days      | v-ret36       | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | S3cret-pass!   | 32    | 36 | InvalidBackupRetentionDays       | properties.backup.backupRetentionDays
+            """)
+    void rejectsAndCreatesNothing(String rule, String name, String version, String sku, String tier, String login,
+                                  String password, int storage, int retention, String code, String target) {
+        String body = """
+                {"location": "local", "sku": {"name": "%s", "tier": "%s"},
+                 "properties": {"version": "%s", "administratorLogin": "%s", "administratorLoginPassword": "%s",
+                   "storage": {"storageSizeGB": %d}, "backup": {"backupRetentionDays": %d}}}"""
+                .formatted(sku, tier, version, login, password, storage, retention);
+        Api.owner(SUB).body(body).when().put(Api.servers(SUB, "rg") + "/" + name)
+                .then().statusCode(400).body("error.code", equalTo(code)).body("error.target", equalTo(target));
+        assertNothingCreated(name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            missing api-version          | MissingApiVersionParameter
+            unsupported api-version      | InvalidApiVersionParameter
+            """)
+    void rejectsApiVersions(String rule, String code) {
+        var request = io.restassured.RestAssured.given().header("Authorization", "Bearer " + io.pgflex.testkit.Tokens.of(SUB, "Owner"))
+                .contentType("application/json").body(Api.validBody());
+        if (code.equals("InvalidApiVersionParameter")) {
+            request = request.queryParam("api-version", "2017-12-01");
+        }
+        request.when().put(Api.servers(SUB, "rg") + "/v-apiversion").then().statusCode(400).body("error.code", equalTo(code));
+        assertNothingCreated("v-apiversion");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            HA on Burstable       | {"location":"local","sku":{"name":"Standard_B1ms","tier":"Burstable"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","highAvailability":{"mode":"ZoneRedundant"}}} | HighAvailabilityNotSupportedForBurstable
+            unknown HA mode       | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","highAvailability":{"mode":"Always"}}} | InvalidHighAvailabilityMode
+            bad maintenance hour  | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","maintenanceWindow":{"customWindow":"Enabled","dayOfWeek":1,"startHour":24,"startMinute":0}}} | InvalidMaintenanceWindow
+            missing location      | {"sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!"}} | InvalidParameterValue
+            missing password      | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin"}} | InvalidParameterValue
+            restore not yet       | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"createMode":"PointInTimeRestore","version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!"}} | UnsupportedCreateMode
+            not JSON              | {"location": | InvalidRequestContent
+            """)
+    void rejectsBadBodies(String rule, String body, String code) {
+        Api.owner(SUB).body(body).when().put(Api.servers(SUB, "rg") + "/v-body")
+                .then().statusCode(400).body("error.code", equalTo(code));
+        assertNothingCreated("v-body");
+    }
+
+    static void assertNothingCreated(String name) {
+        Api.owner(SUB).when().get(Api.servers(SUB, "rg") + "/" + name).then().statusCode(404);
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertEquals(0, ServerEntity.count("name", name), "no server row");
+            assertEquals(0, OperationEntity.count("serverName", name), "no operation");
+            assertEquals(0, OutboxEvent.count("payload like ?1", "%\"name\":\"" + name + "\"%"), "no event");
+        });
+    }
+}

@@ -1,0 +1,80 @@
+package io.pgflex.support.auth;
+
+import io.pgflex.support.errors.ArmException;
+import io.pgflex.support.errors.ErrorCodes;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Who may touch which subscription. Every API call carries a bearer JWT whose claim
+ * {@value #CLAIM} maps subscription ids to a role (Reader, Contributor, Owner). A subscription the
+ * token does not list answers 404, never 403, so other tenants' names do not leak; a Reader that
+ * tries to write gets 403; no or an invalid token gets 401.
+ */
+@RequestScoped
+public class TenantGuard {
+    public static final String CLAIM = "pgflex_subscriptions";
+
+    public enum Role {
+        Reader, Contributor, Owner;
+
+        public boolean canWrite() {
+            return this != Reader;
+        }
+    }
+
+    private final Instance<JsonWebToken> token;
+
+    public TenantGuard(Instance<JsonWebToken> token) {
+        this.token = token;
+    }
+
+    /** The caller may read {@code subscriptionId}; returns its role there. */
+    public Role read(String subscriptionId) {
+        return role(subscriptionId);
+    }
+
+    /** The caller may change {@code subscriptionId}; returns its role there. */
+    public Role write(String subscriptionId) {
+        Role role = role(subscriptionId);
+        if (!role.canWrite()) {
+            throw new ArmException(403, ErrorCodes.AUTHORIZATION_FAILED, "The client has role " + role
+                    + " on subscription '" + subscriptionId + "', which does not allow this write.", null);
+        }
+        return role;
+    }
+
+    private Role role(String subscriptionId) {
+        JsonWebToken jwt = token.isResolvable() ? token.get() : null;
+        if (jwt == null || jwt.getRawToken() == null) {
+            throw new ArmException(401, ErrorCodes.AUTHENTICATION_FAILED,
+                    "Authentication failed: the Authorization header with a bearer token is missing.", null);
+        }
+        String role = roleIn(jwt.getClaim(CLAIM), subscriptionId);
+        if (role == null) {
+            throw new ArmException(404, "SubscriptionNotFound", "The subscription '" + subscriptionId + "' could not be found.", null);
+        }
+        try {
+            return Role.valueOf(role);
+        } catch (IllegalArgumentException e) {
+            throw new ArmException(403, ErrorCodes.AUTHORIZATION_FAILED, "Unknown role '" + role + "' in the token.", null);
+        }
+    }
+
+    static String roleIn(Object claim, String subscriptionId) {
+        if (claim instanceof JsonObject json) {
+            JsonValue v = json.get(subscriptionId);
+            return v instanceof JsonString s ? s.getString() : null;
+        }
+        if (claim instanceof Map<?, ?> map) {
+            Object v = map.get(subscriptionId);
+            return v == null ? null : v.toString();
+        }
+        return null;
+    }
+}
