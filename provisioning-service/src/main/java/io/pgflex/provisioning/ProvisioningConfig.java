@@ -19,8 +19,8 @@ public interface ProvisioningConfig {
     @WithDefault("P7D")
     Duration autoStartAfter();
 
-    /** How often pending operations are looked for. */
-    @WithDefault("0.3s")
+    /** How often pending operations are looked for (besides right after each accepted operation). */
+    @WithDefault("1s")
     Duration operationPollInterval();
 
     /** Operations carried out at once. */

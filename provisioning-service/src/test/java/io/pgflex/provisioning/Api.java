@@ -48,7 +48,11 @@ public final class Api {
         if (url == null) {
             throw new AssertionError("no Azure-AsyncOperation header: " + accepted.asString());
         }
-        String path = URI.create(url).getPath();
+        URI uri = URI.create(url);
+        if (!("api-version=" + VERSION).equals(uri.getQuery())) {
+            throw new AssertionError("the operation URL does not carry the request's api-version: " + url);
+        }
+        String path = uri.getPath();
         String[] status = new String[1];
         await("operation " + path).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             status[0] = given().header("Authorization", "Bearer " + Tokens.of(subscription, "Reader"))

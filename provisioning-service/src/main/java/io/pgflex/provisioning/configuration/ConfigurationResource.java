@@ -113,7 +113,7 @@ public class ConfigurationResource {
         }
         var accepted = servers.action(server, OperationKind.ApplyConfiguration, Map.of("parameter", name));
         Map<String, Object> body = view(server, info, user);
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).entity(body).build();
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).entity(body).build();
     }
 
     private ParameterInfo parameter(ServerEntity server, String name) {

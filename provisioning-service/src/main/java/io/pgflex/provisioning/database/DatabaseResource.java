@@ -89,7 +89,7 @@ public class DatabaseResource {
             detail.put("collation", collation);
         }
         var accepted = servers.action(server, OperationKind.CreateDatabase, detail);
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 
     @GET
@@ -122,7 +122,7 @@ public class DatabaseResource {
         validateName(database);
         ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
         var accepted = servers.action(server, OperationKind.DropDatabase, Map.of("database", database));
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 
     private ServerEntity running() {

@@ -77,7 +77,7 @@ public class FirewallRuleResource {
         rule.endIp = request.properties().endIpAddress();
         rule.persist();
         var accepted = servers.action(server, OperationKind.ApplyFirewall, Map.of("rule", ruleName));
-        return Operations.withHeaders(Response.status(created ? 201 : 200), accepted.operation(), uri.getBaseUri())
+        return Operations.withHeaders(Response.status(created ? 201 : 200), accepted.operation(), uri)
                 .entity(view(server, rule)).build();
     }
 
@@ -115,7 +115,7 @@ public class FirewallRuleResource {
         }
         rule.delete();
         var accepted = servers.action(server, OperationKind.ApplyFirewall, Map.of("rule", ruleName, "deleted", true));
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 
     static void validate(String ruleName, RuleRequest request) {

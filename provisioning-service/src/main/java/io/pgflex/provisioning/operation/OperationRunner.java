@@ -3,7 +3,9 @@ package io.pgflex.provisioning.operation;
 import io.pgflex.provisioning.ProvisioningConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.pgflex.support.Poller;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -46,7 +48,19 @@ public class OperationRunner {
         });
     }
 
-    @Scheduled(every = "${pgflex.provisioning.operation-poll-interval:0.3s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    private Poller poller;
+
+    void start(@Observes StartupEvent event) {
+        poller = new Poller("pgflex-operations", config.operationPollInterval(), this::tick);
+    }
+
+    /** An operation was committed: start it now rather than at the next poll. */
+    void accepted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Operations.Accepted accepted) {
+        if (poller != null) {
+            poller.nudge();
+        }
+    }
+
     void tick() {
         try {
             while (running.size() < config.operationWorkers()) {
@@ -62,6 +76,7 @@ public class OperationRunner {
                         LOG.errorf(e, "operation %s stopped unexpectedly; it resumes when its lease runs out", id);
                     } finally {
                         running.remove(id);
+                        poller.nudge();
                     }
                 });
             }
@@ -90,6 +105,9 @@ public class OperationRunner {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.close();
+        }
         workers.shutdownNow();
     }
 }

@@ -2,8 +2,10 @@ package io.pgflex.provisioning.operation;
 
 import io.pgflex.provisioning.server.ServerEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
 import java.util.UUID;
@@ -12,9 +14,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class Operations {
     private final Clock clock;
+    private final Event<Accepted> accepted;
 
-    public Operations(Clock clock) {
+    /** Fired for each operation recorded; observed after commit to start it at once. */
+    public record Accepted(UUID operationId) {
+    }
+
+    public Operations(Clock clock, Event<Accepted> accepted) {
         this.clock = clock;
+        this.accepted = accepted;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -31,14 +39,20 @@ public class Operations {
         op.step = "Accepted";
         op.startedAt = clock.instant();
         op.persist();
+        accepted.fire(new Accepted(op.id));
         return op;
     }
 
-    /** Adds Azure-AsyncOperation and Location headers (absolute, from the request's base URI). */
-    public static Response.ResponseBuilder withHeaders(Response.ResponseBuilder response, OperationEntity op, URI baseUri) {
+    /**
+     * Adds Azure-AsyncOperation and Location headers: absolute, from the request's base URI, with the
+     * request's api-version, as ARM clients follow them verbatim.
+     */
+    public static Response.ResponseBuilder withHeaders(Response.ResponseBuilder response, OperationEntity op, UriInfo uri) {
+        URI base = uri.getBaseUri();
+        String version = "?api-version=" + uri.getQueryParameters().getFirst("api-version");
         return response
-                .header("Azure-AsyncOperation", baseUri.resolve(op.asyncOperationPath().substring(1)).toString())
-                .header("Location", baseUri.resolve(op.operationResultPath().substring(1)).toString())
+                .header("Azure-AsyncOperation", base.resolve(op.asyncOperationPath().substring(1)) + version)
+                .header("Location", base.resolve(op.operationResultPath().substring(1)) + version)
                 .header("Retry-After", "1");
     }
 }

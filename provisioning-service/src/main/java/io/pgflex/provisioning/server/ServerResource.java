@@ -57,7 +57,7 @@ public class ServerResource {
             servers.validateCreate(name, request);
             accepted = servers.create(subscriptionId, resourceGroup, name, request);
         }
-        return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri.getBaseUri())
+        return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri)
                 .entity(ServerResponse.of(accepted.server())).build();
     }
 
@@ -67,7 +67,7 @@ public class ServerResource {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
         ServerService.Accepted accepted = servers.update(subscriptionId, resourceGroup, name, request);
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri())
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri)
                 .entity(ServerResponse.of(accepted.server())).build();
     }
 
@@ -129,6 +129,6 @@ public class ServerResource {
     }
 
     private Response accepted(ServerService.Accepted accepted) {
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri.getBaseUri()).build();
+        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.events.EventType;
 import io.pgflex.contracts.events.PgflexEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.UUID;
@@ -19,11 +20,18 @@ public class Outbox {
     private final ObjectMapper json;
     private final String source;
     private final Clock clock;
+    private final Event<Written> written;
 
-    public Outbox(ObjectMapper json, @ConfigProperty(name = "quarkus.application.name") String applicationName, Clock clock) {
+    /** Fired for each row written; observed after commit to relay it at once. */
+    public record Written(UUID eventId) {
+    }
+
+    public Outbox(ObjectMapper json, @ConfigProperty(name = "quarkus.application.name") String applicationName, Clock clock,
+                  Event<Written> written) {
         this.json = json;
         this.source = "/pgflex/" + applicationName;
         this.clock = clock;
+        this.written = written;
     }
 
     /** Records {@code event} for publication; returns its CloudEvent id. */
@@ -44,6 +52,7 @@ public class Outbox {
         row.payload = toJson(event);
         row.createdAt = clock.instant();
         row.persist();
+        written.fire(new Written(row.eventId));
         return row.eventId;
     }
 

@@ -1,7 +1,12 @@
 package io.pgflex.support.outbox;
 
 import io.pgflex.contracts.events.CloudEvents;
+import io.pgflex.support.Poller;
 import io.pgflex.support.kafka.KafkaClients;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +27,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes outbox rows to Kafka in the order they were written, then marks them published.
+ * Runs right after each commit that wrote a row, and every {@code pgflex.outbox.poll-interval}.
  * At least once: a crash between the broker's ack and the mark re-sends the row, and consumers'
  * inboxes drop the duplicate. While the broker is away rows simply stay pending. One relay per
  * database at a time (transaction-scoped advisory lock), so several replicas of a service never
@@ -38,18 +44,38 @@ public class OutboxRelay {
     private final Clock clock;
     private final int batchSize;
     private final Duration keepPublished;
+    private final Duration pollInterval;
+    private Poller poller;
 
     public OutboxRelay(EntityManager em, KafkaClients kafka, Clock clock,
                        @ConfigProperty(name = "pgflex.outbox.batch-size", defaultValue = "200") int batchSize,
-                       @ConfigProperty(name = "pgflex.outbox.keep-published", defaultValue = "P1D") Duration keepPublished) {
+                       @ConfigProperty(name = "pgflex.outbox.keep-published", defaultValue = "P1D") Duration keepPublished,
+                       @ConfigProperty(name = "pgflex.outbox.poll-interval", defaultValue = "1s") Duration pollInterval) {
         this.em = em;
         this.kafka = kafka;
         this.clock = clock;
         this.batchSize = batchSize;
         this.keepPublished = keepPublished;
+        this.pollInterval = pollInterval;
     }
 
-    @Scheduled(every = "${pgflex.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void start(@Observes StartupEvent event) {
+        poller = new Poller("pgflex-outbox-relay", pollInterval, this::tick);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.close();
+        }
+    }
+
+    /** An outbox row was committed: relay it now rather than at the next poll. */
+    void written(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Written written) {
+        if (poller != null) {
+            poller.nudge();
+        }
+    }
+
     void tick() {
         try {
             while (relayBatch() == batchSize) {
