@@ -20,15 +20,34 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized ServiceProcess shared() {
         if (agent == null) {
             root = ScratchDirs.create("pgflex-test-agent-");
-            agent = ServiceProcess.start("node-agent", KafkaBroker.freePort(), Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
-                    "PGFLEX_AGENT_ID", "agent-1",
-                    "PGFLEX_AGENT_ZONE", "1",
-                    "PGFLEX_AGENT_DATA_ROOT", root.resolve("agent").toString(),
-                    "PGFLEX_AGENT_TOKEN", TOKEN,
-                    "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(PORTS),
-                    "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(PORTS + 199)));
+            port = KafkaBroker.freePort();
+            agent = ServiceProcess.start("node-agent", port, env());
         }
+        return agent;
+    }
+
+    private static int port;
+
+    private static Map<String, String> env() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
+                "PGFLEX_AGENT_ID", "agent-1",
+                "PGFLEX_AGENT_ZONE", "1",
+                "PGFLEX_AGENT_DATA_ROOT", root.resolve("agent").toString(),
+                "PGFLEX_AGENT_TOKEN", TOKEN,
+                "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(PORTS),
+                "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(PORTS + 199)));
+        String engineJars = System.getProperty("pgflex.engine-jars");
+        if (engineJars != null) {
+            env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), root.resolve("engines")).toString());
+        }
+        return env;
+    }
+
+    /** Kills the agent process (SIGKILL) and starts it again on the same port and data root, as after a crash. */
+    public static synchronized ServiceProcess crashAndRestart() {
+        shared().kill();
+        agent = ServiceProcess.start("node-agent", port, env());
         return agent;
     }
 

@@ -1,0 +1,81 @@
+package io.pgflex.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgflex.testkit.NodeAgentResource;
+import io.pgflex.testkit.PostgresBinaries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Crashes of the node agent and of provisioning-service lose nothing and leave nothing half-made. */
+class CrashRecoveryIT {
+    static final String SUB = "sub-e2e-crash";
+    static final String PASSWORD = "Cr4sh-pass!";
+
+    @Test
+    void agentCrashLeavesPostgresServingAndTheRestartedAgentFindsAndRestartsItsInstances() throws Exception {
+        Stack.start();
+        int port = Stack.readyServer(SUB, "crash-agent", "15", "appadmin", PASSWORD);
+        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kept (v text)");
+            s.execute("INSERT INTO kept VALUES ('survives')");
+        }
+        String serverId = Stack.api(SUB).get(Stack.servers(SUB, "rg-e2e") + "/crash-agent").then().extract().path("id");
+
+        // the agent dies: PostgreSQL keeps serving
+        NodeAgentResource.shared().kill();
+        try (Connection c = Stack.connect(port, "appadmin", PASSWORD)) {
+            assertTrue(c.isValid(2), "PostgreSQL serves while its agent is down");
+        }
+
+        // the host "reboots" its PostgreSQL too: the restarted agent finds the instance and starts it again
+        Path instances = NodeAgentResource.dataRoot().resolve("instances");
+        Path pgdata;
+        try (var dirs = Files.list(instances)) {
+            pgdata = dirs.map(d -> d.resolve("pgdata")).filter(d -> Files.exists(d.resolve("postmaster.pid"))).findFirst().orElseThrow();
+        }
+        Process stop = new ProcessBuilder(List.of("runuser", "-u", "postgres", "--",
+                PostgresBinaries.binDir().resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-m", "fast", "-w", "stop"))
+                .redirectErrorStream(true).start();
+        assertEquals(0, stop.waitFor(), new String(stop.getInputStream().readAllBytes()));
+        NodeAgentResource.crashAndRestart();
+
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
+                return rs.next() && rs.getString(1).equals("survives");
+            }
+        });
+        assertTrue(serverId.endsWith("/crash-agent"));
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/crash-agent"));
+    }
+
+    @Test
+    void provisioningCrashDuringCreateIsResumedAfterRestart() throws Exception {
+        Stack.start();
+        String base = Stack.servers(SUB, "rg-e2e") + "/crash-prov";
+        var accepted = Stack.api(SUB).body(Stack.serverBody("16", "appadmin", PASSWORD)).put(base);
+        assertEquals(201, accepted.statusCode(), accepted.asString());
+        // killed right after accepting: the operation is persisted, nothing else may be
+        Stack.crashAndRestartProvisioning();
+
+        Stack.expectSucceeded(SUB, accepted);
+        Stack.api(SUB).get(base).then().statusCode(200).body("properties.state", org.hamcrest.Matchers.equalTo("Ready"));
+        Stack.expectSucceeded(SUB, Stack.api(SUB)
+                .body("{\"properties\":{\"startIpAddress\":\"127.0.0.1\",\"endIpAddress\":\"127.0.0.1\"}}")
+                .put(base + "/firewallRules/local"));
+        int port = Stack.api(SUB).get(base).then().extract().path("properties.port");
+        try (Connection c = Stack.connect(port, "appadmin", PASSWORD)) {
+            assertTrue(c.isValid(2));
+        }
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
+    }
+}

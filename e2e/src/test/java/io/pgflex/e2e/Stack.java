@@ -1,0 +1,163 @@
+package io.pgflex.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.pgflex.testkit.KafkaBroker;
+import io.pgflex.testkit.NodeAgentResource;
+import io.pgflex.testkit.PostgresCluster;
+import io.pgflex.testkit.ServiceProcess;
+import io.pgflex.testkit.Tokens;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * pgflex as deployed, for end-to-end tests: a real broker and control-plane PostgreSQL, a node agent
+ * with engines of several majors, and provisioning-service and ha-service as processes from their
+ * packaged jars. Started once per test JVM.
+ */
+final class Stack {
+    static final String VERSION = "2025-08-01";
+    private static ServiceProcess provisioning;
+    private static ServiceProcess ha;
+    private static int provisioningPort;
+    private static Map<String, String> provisioningEnv;
+
+    private Stack() {
+    }
+
+    static synchronized void start() {
+        if (provisioning != null) {
+            return;
+        }
+        NodeAgentResource.shared();
+        PostgresCluster postgres = PostgresCluster.shared();
+        provisioningPort = freePort();
+        provisioningEnv = env(postgres.createDatabase("provisioning"));
+        provisioningEnv.put("QUARKUS_CONFIG_LOCATIONS", agentsConfig().toString());
+        provisioning = ServiceProcess.start("provisioning-service", provisioningPort, provisioningEnv);
+        ha = ServiceProcess.start("ha-service", freePort(), env(postgres.createDatabase("ha")));
+    }
+
+    static ServiceProcess provisioning() {
+        start();
+        return provisioning;
+    }
+
+    static ServiceProcess ha() {
+        start();
+        return ha;
+    }
+
+    /** Kills provisioning-service (SIGKILL) and starts it again with the same database. */
+    static void crashAndRestartProvisioning() {
+        provisioning.kill();
+        provisioning = ServiceProcess.start("provisioning-service", provisioningPort, provisioningEnv);
+    }
+
+    private static Map<String, String> env(String database) {
+        PostgresCluster postgres = PostgresCluster.shared();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        env.put("MP_JWT_VERIFY_PUBLICKEY", Tokens.publicKeyPem());
+        return env;
+    }
+
+    private static Path agentsConfig() {
+        try {
+            Path file = Files.createTempFile("pgflex-e2e-agents-", ".properties");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "pgflex.provisioning.agents.agent-1.url=http://127.0.0.1:" + NodeAgentResource.shared().port()
+                    + "\npgflex.provisioning.agents.agent-1.zone=1\npgflex.provisioning.agent-token=" + NodeAgentResource.TOKEN + "\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RequestSpecification api(String subscription) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(provisioning().port())
+                .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
+    }
+
+    static String servers(String subscription, String group) {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + group + "/providers/Microsoft.DBforPostgreSQL/flexibleServers";
+    }
+
+    static String serverBody(String version, String login, String password) {
+        return """
+                {"location": "local", "sku": {"name": "Standard_B2s", "tier": "Burstable"},
+                 "properties": {"version": "%s", "administratorLogin": "%s", "administratorLoginPassword": "%s"}}"""
+                .formatted(version, login, password);
+    }
+
+    /** Polls the operation of an accepted request until it ends; returns its status. */
+    static String awaitOperation(String subscription, Response accepted) {
+        String url = accepted.header("Azure-AsyncOperation");
+        if (url == null) {
+            throw new AssertionError("no operation: " + accepted.statusCode() + " " + accepted.asString());
+        }
+        String[] status = new String[1];
+        await("operation " + url).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    status[0] = RestAssured.given().header("Authorization", "Bearer " + Tokens.of(subscription, "Reader"))
+                            .baseUri("http://127.0.0.1").port(provisioning().port())
+                            .get(URI.create(url).getPath() + "?" + URI.create(url).getQuery()).then().statusCode(200)
+                            .extract().path("status");
+                    return !"InProgress".equals(status[0]);
+                });
+        return status[0];
+    }
+
+    /** Creates a server, admits 127.0.0.1, and returns its port once it is Ready. */
+    static int readyServer(String subscription, String name, String version, String login, String password) {
+        String base = servers(subscription, "rg-e2e") + "/" + name;
+        expectSucceeded(subscription, api(subscription).body(serverBody(version, login, password)).put(base));
+        expectSucceeded(subscription, api(subscription)
+                .body("{\"properties\":{\"startIpAddress\":\"127.0.0.1\",\"endIpAddress\":\"127.0.0.1\"}}")
+                .put(base + "/firewallRules/local"));
+        return api(subscription).get(base).then().statusCode(200).extract().path("properties.port");
+    }
+
+    static void expectSucceeded(String subscription, Response accepted) {
+        String status = awaitOperation(subscription, accepted);
+        if (!"Succeeded".equals(status)) {
+            throw new AssertionError("operation ended " + status + ": " + accepted.asString());
+        }
+    }
+
+    static Connection connect(int port, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "require");
+        p.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
