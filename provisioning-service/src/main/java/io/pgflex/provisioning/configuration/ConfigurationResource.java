@@ -92,7 +92,7 @@ public class ConfigurationResource {
     public Response put(@PathParam("name") String name, ConfigurationRequest request) {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
-        ServerEntity server = running();
+        ServerEntity server = running(servers.getForUpdate(subscriptionId, resourceGroup, serverName));
         ParameterInfo info = parameter(server, name);
         boolean reset = request == null || request.properties() == null || request.properties().value() == null
                 || "system-default".equals(request.properties().source());
@@ -122,7 +122,10 @@ public class ConfigurationResource {
     }
 
     private ServerEntity running() {
-        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        return running(servers.get(subscriptionId, resourceGroup, serverName));
+    }
+
+    private ServerEntity running(ServerEntity server) {
         if (server.state != ServerState.Ready || server.agentId == null) {
             throw new ArmException(409, "ServerNotInExpectedState", "Server '" + serverName + "' is " + server.state
                     + "; its parameters can be read and set while it is Ready.", null);

@@ -81,7 +81,7 @@ public class DatabaseResource {
         if (collation != null && !collation.matches("^[A-Za-z0-9_.@-]{1,64}$")) {
             throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not valid.", "properties.collation");
         }
-        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         Map<String, Object> detail = new HashMap<>();
         detail.put("database", database);
         detail.put("charset", charset.toUpperCase().replace("UTF-8", "UTF8"));
@@ -120,7 +120,7 @@ public class DatabaseResource {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
         validateName(database);
-        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         var accepted = servers.action(server, OperationKind.DropDatabase, Map.of("database", database));
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }

@@ -66,7 +66,7 @@ public class FirewallRuleResource {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
         validate(ruleName, request);
-        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         FirewallRuleEntity rule = FirewallRuleEntity.findById(new FirewallRuleEntity.Key(server.id, ruleName));
         boolean created = rule == null;
         if (created) {
@@ -108,7 +108,7 @@ public class FirewallRuleResource {
     public Response delete(@PathParam("ruleName") String ruleName) {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
-        ServerEntity server = servers.get(subscriptionId, resourceGroup, serverName);
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         FirewallRuleEntity rule = FirewallRuleEntity.findById(new FirewallRuleEntity.Key(server.id, ruleName));
         if (rule == null) {
             return Response.noContent().build();

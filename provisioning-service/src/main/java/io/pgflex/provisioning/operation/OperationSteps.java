@@ -264,7 +264,7 @@ public class OperationSteps {
             o.errorMessage = message;
             o.endedAt = clock.instant();
             o.leaseUntil = null;
-            ServerEntity s = ServerEntity.findById(op.serverId);
+            ServerEntity s = ServerEntity.lockById(op.serverId);
             if (s == null) {
                 return;
             }
@@ -295,7 +295,7 @@ public class OperationSteps {
     }
 
     private ServerEntity server(OperationEntity op) {
-        ServerEntity s = ServerEntity.findById(op.serverId);
+        ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s == null) {
             throw new Permanent("ResourceNotFound", "server " + op.serverName + " no longer exists");
         }

@@ -6,14 +6,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 import java.util.Optional;
 import java.util.UUID;
 
 /** A flexible server as the control plane records it: what the user asked for, and where it runs. */
 @Entity
 @Table(name = "servers")
+@DynamicUpdate
 public class ServerEntity extends PanacheEntityBase {
     @Id
     public UUID id;
@@ -93,5 +96,18 @@ public class ServerEntity extends PanacheEntityBase {
     public static Optional<ServerEntity> findInGroup(String subscriptionId, String resourceGroup, String name) {
         return find("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) and name = ?3",
                 subscriptionId, resourceGroup, name).firstResultOptional();
+    }
+
+    /**
+     * The server, locked for this transaction (SELECT … FOR UPDATE). Every write path reads the row
+     * this way, so an API request and a running operation never overwrite each other's changes.
+     */
+    public static Optional<ServerEntity> findInGroupForUpdate(String subscriptionId, String resourceGroup, String name) {
+        return find("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) and name = ?3",
+                subscriptionId, resourceGroup, name).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    public static ServerEntity lockById(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 }

@@ -110,7 +110,7 @@ public class ServerService {
     /** PUT on an existing server or PATCH: only the parts given change; the admin login never does. */
     @Transactional
     public Accepted update(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
-        ServerEntity s = get(subscriptionId, resourceGroup, name);
+        ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
         ServerRequest.Properties p = request == null ? new ServerRequest(null, null, null, null).props() : request.props();
         if (p.administratorLogin() != null && !p.administratorLogin().equals(s.adminLogin)) {
             throw ArmException.badRequest("AdministratorLoginCannotChange", "The administrator login of a server cannot change.",
@@ -178,7 +178,7 @@ public class ServerService {
 
     @Transactional
     public Accepted action(String subscriptionId, String resourceGroup, String name, OperationKind kind, Map<String, Object> detail) {
-        ServerEntity s = get(subscriptionId, resourceGroup, name);
+        ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
         return action(s, kind, detail);
     }
 
@@ -197,9 +197,19 @@ public class ServerService {
     }
 
     public ServerEntity get(String subscriptionId, String resourceGroup, String name) {
-        return ServerEntity.findInGroup(subscriptionId, resourceGroup, name).orElseThrow(() -> ArmException.notFound(
-                "The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/" + name + "' under resource group '"
-                        + resourceGroup + "' was not found."));
+        return ServerEntity.findInGroup(subscriptionId, resourceGroup, name).orElseThrow(() -> notFound(resourceGroup, name));
+    }
+
+    /** The server, locked until the caller's transaction ends: for every request that changes it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ServerEntity getForUpdate(String subscriptionId, String resourceGroup, String name) {
+        return ServerEntity.findInGroupForUpdate(subscriptionId, resourceGroup, name)
+                .orElseThrow(() -> notFound(resourceGroup, name));
+    }
+
+    private static ArmException notFound(String resourceGroup, String name) {
+        return ArmException.notFound("The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/" + name
+                + "' under resource group '" + resourceGroup + "' was not found.");
     }
 
     public List<ServerEntity> list(String subscriptionId, String resourceGroup) {
