@@ -45,7 +45,7 @@ public class HeartbeatPublisher {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${pgflex.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${pgflex.agent.heartbeat-interval:1s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
         for (InstanceRecord instance : store.records()) {
             String health = store.running(instance.instanceId()) ? "Running" : "Stopped";

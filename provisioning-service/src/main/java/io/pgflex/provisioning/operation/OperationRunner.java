@@ -20,14 +20,16 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out pending operations. An operation is claimed with a lease (so one worker of one
- * replica runs it; a crashed worker's lease runs out and another resumes it), and only when no
+ * Carries out pending operations. An operation is claimed with a lease of {@link #LEASE}, renewed
+ * while it runs (so one worker of one replica runs it; a crashed replica's lease runs out within
+ * seconds and another replica, or the restarted one, resumes it), and only when no
  * older operation of the same server is pending, so one server's operations run in order.
  */
 @ApplicationScoped
 public class OperationRunner {
     private static final Logger LOG = Logger.getLogger(OperationRunner.class);
-    static final Duration LEASE = Duration.ofMinutes(3);
+    /** How long a claim holds without renewal: a crashed replica's operations resume after at most this. */
+    static final Duration LEASE = Duration.ofSeconds(20);
 
     private final EntityManager em;
     private final OperationSteps steps;
@@ -63,6 +65,7 @@ public class OperationRunner {
 
     void tick() {
         try {
+            renewLeases();
             while (running.size() < config.operationWorkers()) {
                 UUID id = claim();
                 if (id == null) {
@@ -83,6 +86,20 @@ public class OperationRunner {
         } catch (RuntimeException e) {
             LOG.warnf("operations not looked at: %s", e.getMessage());
         }
+    }
+
+    /** Keeps the claims of the operations this replica is running (renewed every poll, well inside the lease). */
+    void renewLeases() {
+        if (running.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createQuery("UPDATE OperationEntity o SET o.leaseUntil = :until"
+                        + " WHERE o.id IN :ids AND o.status = :status AND o.leaseUntil < :soon")
+                .setParameter("until", clock.instant().plus(LEASE))
+                .setParameter("ids", List.copyOf(running))
+                .setParameter("status", OperationStatus.InProgress)
+                .setParameter("soon", clock.instant().plus(LEASE.dividedBy(2)))
+                .executeUpdate());
     }
 
     /** Leases the oldest runnable operation, or returns null. */

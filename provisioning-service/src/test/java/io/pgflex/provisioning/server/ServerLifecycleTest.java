@@ -164,6 +164,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void firewallRuleAddedWhileTheServerIsBeingCreatedIsApplied() throws Exception {
+        String name = "life-early-rule";
+        Response created = Api.owner(SUB).body(Api.validBody()).when().put(BASE + "/" + name);
+        created.then().statusCode(201);
+        // queued behind the create, accepted while the create places the server
+        Response rule = Api.owner(SUB).body("{\"properties\":{\"startIpAddress\":\"127.0.0.1\",\"endIpAddress\":\"127.0.0.1\"}}")
+                .when().put(BASE + "/" + name + "/firewallRules/local");
+        rule.then().statusCode(201);
+        succeeds(created);
+        succeeds(rule);
+        int port = Api.owner(SUB).when().get(BASE + "/" + name).then().extract().path("properties.port");
+        try (Connection c = connect(port, PASSWORD, "require")) {
+            assertTrue(c.isValid(2));
+        }
+        succeeds(Api.owner(SUB).when().delete(BASE + "/" + name));
+    }
+
+    @Test
     void secondServerWithTheSameNameIsAConflict() {
         String name = "life-dup";
         Response created = Api.owner(SUB).body(Api.validBody()).when().put(BASE + "/" + name);
