@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Generates postgresql.conf as a pure layered function: defaults → per-major defaults → SKU-derived
- * → user parameters → fixed parameters users cannot override. Returns the content and its hash; the
+ * Generates postgresql.conf as a pure layered function: defaults → what initdb probed on the host →
+ * per-major defaults → SKU-derived → user parameters → fixed parameters users cannot override. Returns the content and its hash; the
  * agent writes it only when the hash changed.
  */
 public final class PostgresConf {
@@ -20,8 +20,23 @@ public final class PostgresConf {
             "max_worker_processes", "listen_addresses", "unix_socket_directories", "shared_preload_libraries",
             "wal_level", "max_wal_senders", "max_replication_slots", "hba_file", "ident_file", "data_directory");
 
+    /**
+     * @param hostParameters what initdb found this host supports (e.g. dynamic_shared_memory_type: posix
+     *                       needs a writable /dev/shm, sysv otherwise); see {@link #hostParameters(String)}
+     */
     public record Input(int major, Sku sku, int port, String listenAddresses, String socketDir, String tlsDir,
-                        String hbaFile, String logDir, Map<String, String> userParameters) {
+                        String hbaFile, String logDir, Map<String, String> userParameters, Map<String, String> hostParameters) {
+    }
+
+    /** Settings initdb probed on this host, read from the postgresql.conf it wrote. */
+    public static Map<String, String> hostParameters(String initdbConf) {
+        Map<String, String> found = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^\\s*(dynamic_shared_memory_type)\\s*=\\s*'?([A-Za-z0-9_]+)'?").matcher(initdbConf);
+        while (m.find()) {
+            found.put(m.group(1), m.group(2));
+        }
+        return found;
     }
 
     public record Rendered(String content, String hash, Map<String, String> settings) {
@@ -33,6 +48,7 @@ public final class PostgresConf {
     public static Rendered render(Input in) {
         Map<String, String> s = new LinkedHashMap<>();
         s.putAll(defaults());
+        s.putAll(in.hostParameters());
         s.putAll(perMajor(in.major()));
         s.putAll(SkuSizing.parameters(in.sku()));
         s.putAll(in.userParameters());

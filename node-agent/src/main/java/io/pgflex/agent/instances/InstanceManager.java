@@ -221,7 +221,7 @@ public class InstanceManager {
         InstanceSpec spec = record.spec();
         PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
-                layout.log().toString(), spec.parameters() == null ? Map.of() : spec.parameters()));
+                layout.log().toString(), spec.parameters() == null ? Map.of() : spec.parameters(), hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess());
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
         boolean confChanged = writeIfChanged(layout.postgresqlConf(), conf.content());
@@ -275,6 +275,14 @@ public class InstanceManager {
                     .max(java.util.Comparator.comparing(f -> f.toFile().lastModified())).orElse(logDir.resolve("startup.log"));
         } catch (IOException e) {
             return logDir.resolve("startup.log");
+        }
+    }
+
+    private static Map<String, String> hostParameters(InstanceLayout layout) {
+        try {
+            return PostgresConf.hostParameters(Files.readString(layout.pgdata().resolve("postgresql.conf")));
+        } catch (IOException e) {
+            return Map.of();
         }
     }
 

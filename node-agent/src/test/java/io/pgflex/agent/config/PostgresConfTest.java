@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PostgresConfTest {
 
     static PostgresConf.Input input(Sku sku, Map<String, String> user) {
-        return new PostgresConf.Input(16, sku, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", user);
+        return new PostgresConf.Input(16, sku, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", user, Map.of());
     }
 
     @Test
@@ -30,6 +30,15 @@ class PostgresConfTest {
         assertEquals("on", s.get("ssl"));
         assertEquals("6001", s.get("port"));
         assertEquals("TLSv1.2", s.get("ssl_min_protocol_version"));
+    }
+
+    @Test
+    void keepsTheSharedMemoryTypeInitdbChoseForThisHost() {
+        String initdbConf = "#dynamic_shared_memory_type = posix\ndynamic_shared_memory_type = sysv\t\t# the default\n";
+        assertEquals(Map.of("dynamic_shared_memory_type", "sysv"), PostgresConf.hostParameters(initdbConf));
+        var s = PostgresConf.render(new PostgresConf.Input(16, Sku.B1ms, 6001, "*", "/r", "/t", "/h", "/l", Map.of(),
+                PostgresConf.hostParameters(initdbConf))).settings();
+        assertEquals("sysv", s.get("dynamic_shared_memory_type"));
     }
 
     @Test
