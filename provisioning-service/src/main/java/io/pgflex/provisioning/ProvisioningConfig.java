@@ -19,6 +19,10 @@ public interface ProvisioningConfig {
     @WithDefault("P7D")
     Duration autoStartAfter();
 
+    /** How often stopped servers are checked for auto-start. */
+    @WithDefault("1m")
+    Duration autoStartCheck();
+
     /** How often pending operations are looked for (besides right after each accepted operation). */
     @WithDefault("1s")
     Duration operationPollInterval();
