@@ -31,8 +31,11 @@ public final class ServerLifecycle {
         };
     }
 
-    /** The state once {@code kind} succeeded. Delete has none: the server is gone. */
+    /** The state once {@code kind} succeeded. Delete has none: the server is gone. A server being dropped stays so. */
     public static ServerState succeeded(OperationKind kind, ServerState current) {
+        if (current == ServerState.Dropping) {
+            return ServerState.Dropping;
+        }
         return switch (kind) {
             case Create, Update, Start, Restart -> ServerState.Ready;
             case Stop -> ServerState.Stopped;
