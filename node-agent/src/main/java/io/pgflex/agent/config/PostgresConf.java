@@ -111,7 +111,7 @@ public final class PostgresConf {
         return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
-    static String sha256(String content) {
+    public static String sha256(String content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

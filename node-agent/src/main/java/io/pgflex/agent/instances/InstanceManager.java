@@ -208,7 +208,8 @@ public class InstanceManager {
     }
 
     private void tlsIfMissing(InstanceLayout layout, String serverName) {
-        if (Files.exists(layout.tls().resolve("server.crt"))) {
+        if (Files.exists(layout.tls().resolve("server.key")) && Files.exists(layout.tls().resolve("server.crt"))) {
+            os.chownToPostgres(layout.tls());
             return;
         }
         TlsMaterial.write(layout.tls(), serverName,
@@ -223,19 +224,20 @@ public class InstanceManager {
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
                 layout.log().toString(), spec.parameters() == null ? Map.of() : spec.parameters(), hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess());
+        // settings.applied records what the running server last took in (written after its reload or
+        // start succeeded), so a reload or restart lost to a crash is done on the next apply
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
-        boolean confChanged = writeIfChanged(layout.postgresqlConf(), conf.content());
-        boolean hbaChanged = writeIfChanged(layout.hbaConf(), hba);
+        writeIfChanged(layout.postgresqlConf(), conf.content());
+        writeIfChanged(layout.hbaConf(), hba);
+        os.chownToPostgres(layout.conf());
+        Map<String, String> now = written(layout);
         boolean restart = !before.isEmpty() && PostgresConf.RESTART_PARAMETERS.stream()
-                .anyMatch(k -> !java.util.Objects.equals(before.get(k), conf.settings().get(k)));
-        if (confChanged || hbaChanged) {
-            writeSettings(layout.conf().resolve("settings.applied"), conf.settings());
-            os.chownToPostgres(layout.conf());
-            if (store.running(record.instanceId()) && !restart) {
-                LOG.infof("instance %s: configuration changed, reloading", record.instanceId());
-                os.runAsPostgres(layout.root(), Map.of(), 30, Path.of(engine.binDir(), "pg_ctl").toString(),
-                        "-D", layout.pgdata().toString(), "reload");
-            }
+                .anyMatch(k -> !java.util.Objects.equals(before.get(k), now.get(k)));
+        if (store.running(record.instanceId()) && !restart && !now.equals(before)) {
+            LOG.infof("instance %s: configuration changed, reloading", record.instanceId());
+            os.runAsPostgres(layout.root(), Map.of(), 30, Path.of(engine.binDir(), "pg_ctl").toString(),
+                    "-D", layout.pgdata().toString(), "reload");
+            writeSettings(layout.conf().resolve("settings.applied"), now);
         }
         return restart;
     }
@@ -257,10 +259,11 @@ public class InstanceManager {
         } catch (IllegalStateException e) {
             throw new IllegalStateException("PostgreSQL did not start: " + lastLines(newestLog(layout.log()), 5), e);
         }
+        writeSettings(layout.conf().resolve("settings.applied"), written(layout));
     }
 
     private void stopIfRunning(InstanceLayout layout, EngineInfo engine, String mode) {
-        if (!Files.exists(layout.postmasterPid())) {
+        if (!store.running(layout.root().getFileName().toString())) {
             return;
         }
         LOG.infof("instance %s: stopping PostgreSQL (-m %s)", layout.root().getFileName(), mode);
@@ -276,6 +279,22 @@ public class InstanceManager {
         } catch (IOException e) {
             return logDir.resolve("startup.log");
         }
+    }
+
+    /** The settings in the configuration files on disk (postgresql.conf, and pg_hba.conf as a hash). */
+    private static Map<String, String> written(InstanceLayout layout) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^([a-z_.]+) = '((?:[^']|'')*)'$")
+                    .matcher(Files.readString(layout.postgresqlConf()));
+            while (m.find()) {
+                settings.put(m.group(1), m.group(2).replace("''", "'").replace("\\\\", "\\"));
+            }
+            settings.put("pgflex.hba", PostgresConf.sha256(Files.readString(layout.hbaConf())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return settings;
     }
 
     private static Map<String, String> hostParameters(InstanceLayout layout) {

@@ -34,16 +34,19 @@ public class InstanceSql {
     }
 
     /**
-     * Creates or updates the admin login: not a superuser, but may create databases and roles and
-     * read and write all data (pg_read_all_data/pg_write_all_data from PostgreSQL 14 on).
+     * Creates or updates the admin login: not a superuser, but may create databases, create roles
+     * (from PostgreSQL 16, where CREATEROLE no longer reaches every role) and read and write all
+     * data (pg_read_all_data/pg_write_all_data from PostgreSQL 14 on).
      */
     public void ensureAdmin(InstanceLayout layout, int port, int major, String login, String scramVerifier) throws SQLException {
         String role = quoteIdent(login);
         try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + quoteLiteral(login)
                     + ") THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
-            s.execute("ALTER ROLE " + role + " WITH LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION"
-                    + (scramVerifier == null ? "" : " PASSWORD " + quoteLiteral(scramVerifier)));
+            // before 16, CREATEROLE lets a role grant itself any role (pg_execute_server_program: shell as
+            // the postgres OS user), so the admin gets it only where PostgreSQL confines it
+            s.execute("ALTER ROLE " + role + " WITH LOGIN NOSUPERUSER CREATEDB " + (major >= 16 ? "CREATEROLE" : "NOCREATEROLE")
+                    + " NOREPLICATION" + (scramVerifier == null ? "" : " PASSWORD " + quoteLiteral(scramVerifier)));
             String grants = major >= 14 ? "pg_read_all_data, pg_write_all_data, pg_monitor, pg_signal_backend"
                     : "pg_monitor, pg_signal_backend";
             s.execute("GRANT " + grants + " TO " + role);
@@ -92,7 +95,8 @@ public class InstanceSql {
                     return;
                 }
             }
-            String collation = db.collation() == null ? "C.UTF-8" : db.collation();
+            boolean utf8 = db.charset() == null || db.charset().equalsIgnoreCase("UTF8");
+            String collation = db.collation() != null ? db.collation() : utf8 ? "C.UTF-8" : "C";
             s.execute("CREATE DATABASE " + quoteIdent(db.name()) + " WITH OWNER " + quoteIdent(owner) + " TEMPLATE template0"
                     + " ENCODING " + quoteLiteral(db.charset() == null ? "UTF8" : db.charset())
                     + " LC_COLLATE " + quoteLiteral(collation) + " LC_CTYPE " + quoteLiteral(collation));

@@ -75,7 +75,12 @@ class InstanceLifecycleTest {
             ResultSet su = s.executeQuery("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user");
             assertTrue(su.next());
             assertFalse(su.getBoolean(1), "the admin login is not a superuser");
-            assertTrue(su.getBoolean(2) && su.getBoolean(3), "but creates databases and roles");
+            assertTrue(su.getBoolean(2), "but creates databases");
+            assertFalse(su.getBoolean(3), "before PostgreSQL 16, CREATEROLE would reach every role: not given");
+            SQLException escalation = assertThrows(SQLException.class,
+                    () -> s.execute("GRANT pg_execute_server_program TO appadmin"));
+            assertTrue(escalation.getMessage().contains("permission denied") || escalation.getMessage().contains("admin option"),
+                    escalation.getMessage());
         }
         SQLException plain = assertThrows(SQLException.class, () -> connect(port, "appadmin", PASSWORD, "disable").close());
         assertTrue(plain.getMessage().contains("no encryption") || plain.getMessage().contains("pg_hba.conf"), plain.getMessage());

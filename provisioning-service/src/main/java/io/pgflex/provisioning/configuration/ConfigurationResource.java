@@ -92,28 +92,36 @@ public class ConfigurationResource {
     public Response put(@PathParam("name") String name, ConfigurationRequest request) {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
-        ServerEntity server = running(servers.getForUpdate(subscriptionId, resourceGroup, serverName));
-        ParameterInfo info = parameter(server, name);
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         boolean reset = request == null || request.properties() == null || request.properties().value() == null
                 || "system-default".equals(request.properties().source());
         Map<String, String> user = new TreeMap<>(userParameters(server));
-        if (reset) {
-            if (!ParameterPolicy.modifiable(name)) {
-                ParameterPolicy.check(info, "");
-            }
+        String previous = server.parameters;
+        ParameterInfo info = null;
+        if (reset && user.containsKey(name)) {
+            // a reset needs no running server: it is the way back from a value the server cannot start with
             user.remove(name);
         } else {
-            ParameterPolicy.check(info, request.properties().value());
-            user.put(name, request.properties().value());
+            info = parameter(running(server), name);
+            if (reset) {
+                if (!ParameterPolicy.modifiable(name)) {
+                    ParameterPolicy.check(info, "");
+                }
+                user.remove(name);
+            } else {
+                ParameterPolicy.check(info, request.properties().value());
+                user.put(name, request.properties().value());
+            }
         }
         try {
             server.parameters = json.writeValueAsString(user);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        var accepted = servers.action(server, OperationKind.ApplyConfiguration, Map.of("parameter", name));
-        Map<String, Object> body = view(server, info, user);
-        return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).entity(body).build();
+        var accepted = servers.action(server, OperationKind.ApplyConfiguration,
+                Map.of("parameter", name, "previousParameters", previous));
+        Response.ResponseBuilder answer = Operations.withHeaders(Response.accepted(), accepted.operation(), uri);
+        return (info == null ? answer : answer.entity(view(server, info, user))).build();
     }
 
     private ParameterInfo parameter(ServerEntity server, String name) {

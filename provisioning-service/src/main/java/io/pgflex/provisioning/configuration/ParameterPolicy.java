@@ -62,10 +62,14 @@ public final class ParameterPolicy {
                 if (!m.matches() || ("integer".equals(info.dataType()) && m.group(1).contains(".") && m.group(2) == null)) {
                     throw invalid(info, value, "a number" + (info.unit() == null ? "" : " (unit " + info.unit() + ")"));
                 }
-                if (m.group(2) == null && info.minValue() != null && info.maxValue() != null) {
-                    BigDecimal v = new BigDecimal(m.group(1));
+                if (info.minValue() != null && info.maxValue() != null) {
+                    BigDecimal v = inBaseUnit(info, new BigDecimal(m.group(1)), m.group(2));
+                    if (v == null) {
+                        throw invalid(info, value, "a value in units of " + info.unit());
+                    }
                     if (v.compareTo(new BigDecimal(info.minValue())) < 0 || v.compareTo(new BigDecimal(info.maxValue())) > 0) {
-                        throw invalid(info, value, "between " + info.minValue() + " and " + info.maxValue());
+                        String unit = info.unit() == null ? "" : " (unit " + info.unit() + ")";
+                        throw invalid(info, value, "between " + info.minValue() + " and " + info.maxValue() + unit);
                     }
                 }
             }
@@ -79,6 +83,32 @@ public final class ParameterPolicy {
                 }
             }
         }
+    }
+
+    private static final java.util.Map<String, Long> MEMORY = java.util.Map.of("B", 1L, "kB", 1024L, "MB", 1024L * 1024,
+            "GB", 1024L * 1024 * 1024, "TB", 1024L * 1024 * 1024 * 1024);
+    private static final java.util.Map<String, Long> TIME = java.util.Map.of("us", 1L, "ms", 1000L, "s", 1_000_000L,
+            "min", 60_000_000L, "h", 3_600_000_000L, "d", 86_400_000_000L);
+
+    /**
+     * {@code number unit} expressed in the parameter's own unit (pg_settings.unit: "8kB", "kB", "MB",
+     * "ms", "s", "min"…), or null when the units do not fit (memory given for a time, say).
+     */
+    static BigDecimal inBaseUnit(ParameterInfo info, BigDecimal number, String unit) {
+        if (unit == null || info.unit() == null) {
+            return unit == null ? number : null;
+        }
+        Matcher base = Pattern.compile("^(\\d*)(\\w+)$").matcher(info.unit());
+        if (!base.matches()) {
+            return null;
+        }
+        BigDecimal factor = base.group(1).isEmpty() ? BigDecimal.ONE : new BigDecimal(base.group(1));
+        java.util.Map<String, Long> scale = MEMORY.containsKey(base.group(2)) ? MEMORY : TIME.containsKey(base.group(2)) ? TIME : null;
+        if (scale == null || !scale.containsKey(unit)) {
+            return null;
+        }
+        BigDecimal baseSize = factor.multiply(BigDecimal.valueOf(scale.get(base.group(2))));
+        return number.multiply(BigDecimal.valueOf(scale.get(unit))).divide(baseSize, 0, java.math.RoundingMode.DOWN);
     }
 
     private static ArmException invalid(ParameterInfo info, String value, String expected) {

@@ -20,6 +20,7 @@ import io.pgflex.provisioning.placement.AgentClients;
 import io.pgflex.provisioning.placement.Placement;
 import io.pgflex.provisioning.server.ServerEntity;
 import io.pgflex.provisioning.server.ServerLifecycle;
+import io.pgflex.provisioning.server.ServerState;
 import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,15 +48,17 @@ public class OperationSteps {
     private final ObjectMapper json;
     private final ProvisioningConfig config;
     private final Clock clock;
+    private final Operations operations;
 
     public OperationSteps(AgentClients agents, Placement placement, Outbox outbox, ObjectMapper json,
-                          ProvisioningConfig config, Clock clock) {
+                          ProvisioningConfig config, Clock clock, Operations operations) {
         this.agents = agents;
         this.placement = placement;
         this.outbox = outbox;
         this.json = json;
         this.config = config;
         this.clock = clock;
+        this.operations = operations;
     }
 
     /** A failure that retrying cannot fix. */
@@ -244,19 +247,28 @@ public class OperationSteps {
         }
     }
 
-    /** Ends the operation as Failed. A server whose creation failed is removed with its instance: nothing half-made stays. */
+    /**
+     * Ends the operation as Failed. A server whose creation failed is removed with its instance:
+     * nothing half-made stays; when its instance cannot be removed now, the server is kept as
+     * Dropping with a Delete queued, so the instance is not forgotten. A failed parameter change
+     * is rolled back (the previous parameters are applied again).
+     */
     private void fail(OperationEntity op, String code, String message) {
         LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
+        boolean instanceGone = true;
         if (op.kind == OperationKind.Create) {
             ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ServerEntity.findById(op.serverId));
             if (s != null && s.agentId != null) {
                 try {
                     agent(s).delete(s.instanceId);
                 } catch (RuntimeException e) {
-                    LOG.warnf("operation %s: instance of failed server %s not removed yet: %s", op.id, s.name, e.getMessage());
+                    instanceGone = false;
+                    LOG.warnf("operation %s: instance of failed server %s not removed yet (%s): a Delete is queued",
+                            op.id, s.name, e.getMessage());
                 }
             }
         }
+        boolean removeServer = instanceGone;
         QuarkusTransaction.requiringNew().run(() -> {
             OperationEntity o = OperationEntity.findById(op.id);
             o.status = OperationStatus.Failed;
@@ -270,13 +282,23 @@ public class OperationSteps {
             }
             outbox.publish(new ServerFailed(s.id.toString(), s.subscriptionId, op.id.toString(), ServerFailed.VERSION, s.name,
                     code, message, clock.instant()));
-            if (op.kind == OperationKind.Create) {
+            if (op.kind == OperationKind.Create && removeServer) {
                 FirewallRuleEntity.delete("key.serverId", s.id);
                 s.delete();
+                return;
+            }
+            if (op.kind == OperationKind.Create) {
+                s.state = ServerState.Dropping;
+                operations.start(s, OperationKind.Delete, "{\"reason\":\"failed create\"}");
             } else {
                 s.state = ServerLifecycle.failed(op.kind, s.state);
-                s.updatedAt = clock.instant();
             }
+            String previous = detail(op).get("previousParameters");
+            if (op.kind == OperationKind.ApplyConfiguration && previous != null && s.state != ServerState.Dropping) {
+                s.parameters = previous;
+                operations.start(s, OperationKind.ApplyConfiguration, "{\"rollback\":true}");
+            }
+            s.updatedAt = clock.instant();
         });
     }
 

@@ -32,7 +32,7 @@ public class AutoStart {
         for (ServerEntity s : due) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
-                    ServerEntity server = ServerEntity.findById(s.id);
+                    ServerEntity server = ServerEntity.lockById(s.id);
                     if (server != null && server.state == ServerState.Stopped) {
                         servers.action(server, OperationKind.Start, Map.of("automatic", true));
                         LOG.infof("server %s was stopped since %s: starting it again automatically", server.name, server.stoppedAt);

@@ -46,6 +46,9 @@ public final class ServerLifecycle {
 
     /** The state after {@code kind} failed: back to where it started when that is known. */
     public static ServerState failed(OperationKind kind, ServerState current) {
+        if (current == ServerState.Dropping) {
+            return ServerState.Dropping;
+        }
         return switch (kind) {
             case Update, Restart -> ServerState.Ready;
             case Start -> ServerState.Stopped;

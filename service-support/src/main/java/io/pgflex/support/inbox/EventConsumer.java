@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
  * Handles a consumed record exactly once per event id: the inbox row and the handler's changes
  * commit in one transaction, so a redelivered event changes nothing. A poison record is thrown
  * back at once (the channel's dead-letter strategy sends it to {@code <topic>.dlq} with the
- * reason); a transient failure (database away) is retried with backoff before it is given up
- * the same way.
+ * reason); a transient failure (database away) is retried with backoff (about ten minutes with
+ * the defaults, holding back the partition so order is kept) before it is given up the same way.
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -33,7 +33,7 @@ public class EventConsumer {
     private final long backoffMillis;
 
     public EventConsumer(ObjectMapper json, EntityManager em, Clock clock,
-                         @ConfigProperty(name = "pgflex.inbox.max-attempts", defaultValue = "8") int maxAttempts,
+                         @ConfigProperty(name = "pgflex.inbox.max-attempts", defaultValue = "45") int maxAttempts,
                          @ConfigProperty(name = "pgflex.inbox.backoff-millis", defaultValue = "250") long backoffMillis) {
         this.json = json;
         this.em = em;
@@ -57,7 +57,7 @@ public class EventConsumer {
                 }
                 LOG.warnf("event %s (%s) failed, attempt %d of %d: %s", event.id(), event.type().ceType(), attempt,
                         maxAttempts, e.getMessage());
-                pause(backoffMillis * attempt);
+                pause(Math.min(15_000, backoffMillis * attempt));
             }
         }
     }
