@@ -43,6 +43,8 @@ public class OperationEntity extends PanacheEntityBase {
     public String errorMessage;
     @Column(name = "lease_until")
     public Instant leaseUntil;
+    @Column(name = "lease_owner")
+    public UUID leaseOwner;
     @Column(name = "started_at", nullable = false)
     public Instant startedAt;
     @Column(name = "ended_at")

@@ -30,6 +30,8 @@ public class OperationRunner {
     private static final Logger LOG = Logger.getLogger(OperationRunner.class);
     /** How long a claim holds without renewal: a crashed replica's operations resume after at most this. */
     static final Duration LEASE = Duration.ofSeconds(20);
+    /** This replica's identity on the leases it takes. */
+    static final UUID OWNER = UUID.randomUUID();
 
     private final EntityManager em;
     private final OperationSteps steps;
@@ -94,11 +96,12 @@ public class OperationRunner {
             return;
         }
         QuarkusTransaction.requiringNew().run(() -> em.createQuery("UPDATE OperationEntity o SET o.leaseUntil = :until"
-                        + " WHERE o.id IN :ids AND o.status = :status AND o.leaseUntil < :soon")
+                        + " WHERE o.id IN :ids AND o.status = :status AND o.leaseUntil < :soon AND o.leaseOwner = :owner")
                 .setParameter("until", clock.instant().plus(LEASE))
                 .setParameter("ids", List.copyOf(running))
                 .setParameter("status", OperationStatus.InProgress)
                 .setParameter("soon", clock.instant().plus(LEASE.dividedBy(2)))
+                .setParameter("owner", OWNER)
                 .executeUpdate());
     }
 
@@ -107,7 +110,7 @@ public class OperationRunner {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object> ids = em.createNativeQuery("""
-                    UPDATE operations SET lease_until = ?1 WHERE id = (
+                    UPDATE operations SET lease_until = ?1, lease_owner = ?3 WHERE id = (
                       SELECT o.id FROM operations o
                        WHERE o.status = 'InProgress' AND (o.lease_until IS NULL OR o.lease_until < ?2)
                          AND NOT EXISTS (SELECT 1 FROM operations p WHERE p.server_id = o.server_id
@@ -116,6 +119,7 @@ public class OperationRunner {
                     RETURNING id""")
                     .setParameter(1, clock.instant().plus(LEASE))
                     .setParameter(2, clock.instant())
+                    .setParameter(3, OWNER)
                     .getResultList();
             return ids.isEmpty() ? null : (UUID) ids.get(0);
         });

@@ -61,6 +61,22 @@ public class OperationSteps {
         this.operations = operations;
     }
 
+    /** This worker no longer holds the operation (its lease ran out and another worker took it over). */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(UUID operationId) {
+            super("lease of operation " + operationId + " lost to another worker");
+        }
+    }
+
+    /** The operation, locked, if this worker still holds it; every step's transaction starts here. */
+    private static OperationEntity held(UUID operationId) {
+        OperationEntity o = OperationEntity.findById(operationId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (o == null || o.status.done() || !OperationRunner.OWNER.equals(o.leaseOwner)) {
+            throw new LeaseLost(operationId);
+        }
+        return o;
+    }
+
     /** A failure that retrying cannot fix. */
     static final class Permanent extends RuntimeException {
         final String code;
@@ -85,6 +101,8 @@ public class OperationSteps {
                 case CreateDatabase, DropDatabase -> database(op);
                 default -> converge(op);
             }
+        } catch (LeaseLost e) {
+            LOG.warnf("operation %s: %s; this worker stops", op.id, e.getMessage());
         } catch (Permanent e) {
             fail(op, e.code, e.getMessage());
         } catch (WebApplicationException e) {
@@ -219,7 +237,7 @@ public class OperationSteps {
     }
 
     private void succeed(UUID operationId) {
-        OperationEntity o = OperationEntity.findById(operationId);
+        OperationEntity o = held(operationId);
         o.status = OperationStatus.Succeeded;
         o.step = "Done";
         o.percentComplete = 100;
@@ -230,7 +248,7 @@ public class OperationSteps {
     private void retryOrFail(OperationEntity op, RuntimeException e) {
         String message = agentMessage(e);
         int attempts = QuarkusTransaction.requiringNew().call(() -> {
-            OperationEntity o = OperationEntity.findById(op.id);
+            OperationEntity o = held(op.id);
             o.attempts++;
             if (o.attempts < config.operationMaxAttempts()) {
                 long backoff = Math.min(30_000, 1_000L << Math.min(o.attempts, 5));
@@ -255,6 +273,7 @@ public class OperationSteps {
      */
     private void fail(OperationEntity op, String code, String message) {
         LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
+        QuarkusTransaction.requiringNew().run(() -> held(op.id));
         boolean instanceGone = true;
         if (op.kind == OperationKind.Create) {
             ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ServerEntity.findById(op.serverId));
@@ -270,13 +289,13 @@ public class OperationSteps {
         }
         boolean removeServer = instanceGone;
         QuarkusTransaction.requiringNew().run(() -> {
-            OperationEntity o = OperationEntity.findById(op.id);
+            ServerEntity s = ServerEntity.lockById(op.serverId);
+            OperationEntity o = held(op.id);
             o.status = OperationStatus.Failed;
             o.errorCode = code;
             o.errorMessage = message;
             o.endedAt = clock.instant();
             o.leaseUntil = null;
-            ServerEntity s = ServerEntity.lockById(op.serverId);
             if (s == null) {
                 return;
             }
@@ -303,7 +322,7 @@ public class OperationSteps {
     }
 
     private void progress(UUID operationId, String step, int percent) {
-        OperationEntity o = OperationEntity.findById(operationId);
+        OperationEntity o = held(operationId);
         o.step = step;
         o.percentComplete = Math.max(o.percentComplete, percent);
         o.leaseUntil = clock.instant().plus(OperationRunner.LEASE);
