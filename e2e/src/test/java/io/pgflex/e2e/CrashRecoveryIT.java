@@ -23,7 +23,8 @@ class CrashRecoveryIT {
     @Test
     void agentCrashLeavesPostgresServingAndTheRestartedAgentFindsAndRestartsItsInstances() throws Exception {
         Stack.start();
-        int port = Stack.readyServer(SUB, "crash-agent", "15", "appadmin", PASSWORD);
+        // on agent-1, the agent this test kills
+        int port = Stack.readyServer(SUB, "crash-agent", Stack.serverBody("15", "appadmin", PASSWORD, "1"));
         try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (v text)");
             s.execute("INSERT INTO kept VALUES ('survives')");

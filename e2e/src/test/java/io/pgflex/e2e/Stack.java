@@ -80,12 +80,15 @@ final class Stack {
         return env;
     }
 
+    /** Both agents (zone 1 with the router, zone 2) and the endpoint settings, as provisioning's configuration file. */
     private static Path agentsConfig() {
         try {
+            NodeAgentResource.second();
             Path file = Files.createTempFile("pgflex-e2e-agents-", ".properties");
             file.toFile().deleteOnExit();
-            Files.writeString(file, "pgflex.provisioning.agents.agent-1.url=http://127.0.0.1:" + NodeAgentResource.shared().port()
-                    + "\npgflex.provisioning.agents.agent-1.zone=1\npgflex.provisioning.agent-token=" + NodeAgentResource.TOKEN + "\n");
+            StringBuilder props = new StringBuilder();
+            NodeAgentResource.provisioningConfig().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+            Files.writeString(file, props.toString());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,10 +130,20 @@ final class Stack {
         return status[0];
     }
 
-    /** Creates a server, admits 127.0.0.1, and returns its port once it is Ready. */
+    /** A Burstable server in {@code zone} ("1": agent-1, "2": agent-2). */
+    static String serverBody(String version, String login, String password, String zone) {
+        return serverBody(version, login, password).replace("\"properties\": {", "\"properties\": {\"availabilityZone\": \"" + zone + "\", ");
+    }
+
+    /** Creates a server, admits 127.0.0.1, and returns its endpoint port once it is Ready. */
     static int readyServer(String subscription, String name, String version, String login, String password) {
+        return readyServer(subscription, name, serverBody(version, login, password));
+    }
+
+    /** Creates a server from {@code body}, admits 127.0.0.1, and returns its endpoint port once it is Ready. */
+    static int readyServer(String subscription, String name, String body) {
         String base = servers(subscription, "rg-e2e") + "/" + name;
-        expectSucceeded(subscription, api(subscription).body(serverBody(version, login, password)).put(base));
+        expectSucceeded(subscription, api(subscription).body(body).put(base));
         expectSucceeded(subscription, api(subscription)
                 .body("{\"properties\":{\"startIpAddress\":\"127.0.0.1\",\"endIpAddress\":\"127.0.0.1\"}}")
                 .put(base + "/firewallRules/local"));

@@ -44,4 +44,57 @@ public interface AgentConfig {
     /** Host name clients use for this agent's instances (certificate SAN, fullyQualifiedDomainName). */
     @WithDefault("localhost")
     String advertisedHost();
+
+    /**
+     * Addresses of the routers (stable endpoints) in front of this agent's instances: connections
+     * routed through them arrive from these, so pg_hba and PgBouncer admit them (TLS and SCRAM still
+     * required); the router itself enforces the server's firewall rules on the client's address.
+     */
+    @WithDefault("127.0.0.1/32")
+    java.util.List<String> routerAddresses();
+
+    /**
+     * TCP port of the routers' agent-check: HAProxy sends {@code <serverId> <instanceId> [pgbouncer]}
+     * and this agent answers {@code up} when that instance is the healthy primary, {@code down}
+     * otherwise. When the agent is not there to answer, HAProxy leaves the member as it was: an agent
+     * restart does not take a serving primary out of its endpoint.
+     */
+    @WithDefault("8190")
+    int checkPort();
+
+    /** Address the agent-check port listens on. */
+    @WithDefault("0.0.0.0")
+    String checkAddress();
+
+    /** PgBouncer program (Debian package pgbouncer). */
+    @WithDefault("/usr/sbin/pgbouncer")
+    String pgbouncerBin();
+
+    Router router();
+
+    /** The router role: HAProxy in front of every server's instances, one stable endpoint per server. */
+    interface Router {
+        /** Whether this agent runs the router. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** HAProxy program (Debian package haproxy). */
+        @WithDefault("/usr/sbin/haproxy")
+        String haproxyBin();
+
+        /** OS user HAProxy's workers run as when the agent is root (the master stays root to re-read its files). */
+        @WithDefault("haproxy")
+        String osUser();
+
+        /** Address the endpoints listen on. */
+        @WithDefault("*")
+        String bindAddress();
+
+        /** Health-check interval of each member; a new primary is routed to within about this long. */
+        @WithDefault("250ms")
+        Duration checkInterval();
+
+        /** Kafka consumer group of this router (its place in pgflex.servers). */
+        java.util.Optional<String> consumerGroup();
+    }
 }

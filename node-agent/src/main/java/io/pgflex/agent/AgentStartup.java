@@ -21,7 +21,8 @@ public class AgentStartup {
     }
 
     void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store, InstanceManager manager,
-                 io.pgflex.agent.os.OsCommands os) {
+                 io.pgflex.agent.os.OsCommands os, io.pgflex.agent.router.Router router,
+                 io.pgflex.agent.router.RouterConsumer routerEvents) {
         store.ensureDataRoot();
         store.ensureSocketDir(os);
         LOG.infof("node agent %s (zone %s) owns %s: %d instance(s) found", config.id(), config.zone(),
@@ -30,5 +31,14 @@ public class AgentStartup {
         Thread starter = new Thread(manager::startDesired, "pgflex-start-instances");
         starter.setDaemon(true);
         starter.start();
+        if (config.router().enabled()) {
+            // the router role: HAProxy with the saved routes at once, then the events since
+            try {
+                router.start();
+            } catch (RuntimeException e) {
+                LOG.errorf("router: HAProxy not started yet (%s); the event loop tries again", e.getMessage());
+            }
+            routerEvents.start();
+        }
     }
 }

@@ -35,6 +35,38 @@ public interface ProvisioningConfig {
     @WithDefault("5")
     int operationMaxAttempts();
 
+    /** The stable endpoints: where clients connect, whatever instance is primary. */
+    Endpoint endpoint();
+
+    interface Endpoint {
+        /** Host name of the router (fullyQualifiedDomainName of every server); a wildcard DNS name in production. */
+        @WithDefault("localhost")
+        String host();
+
+        /** First endpoint port handed to a server. */
+        @WithDefault("15000")
+        int portRangeStart();
+
+        /** Last endpoint port handed to a server. */
+        @WithDefault("15999")
+        int portRangeEnd();
+
+        /** A server's PgBouncer answers on its endpoint port plus this (6432 is taken by the first server only). */
+        @WithDefault("1000")
+        int pgbouncerPortOffset();
+
+        /**
+         * How long an operation waits for the router to take in the server's new route (a router
+         * that is down does not fail operations: it catches up from Kafka).
+         */
+        @WithDefault("30s")
+        java.time.Duration routerWait();
+
+        /** The node agent with the router role, asked for the router's view of an endpoint. */
+        @WithDefault("agent-1")
+        String routerAgent();
+    }
+
     interface Agent {
         String url();
 

@@ -2,70 +2,141 @@ package io.pgflex.testkit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Quarkus test resource: a real node agent process (the packaged node-agent module) with its own
- * scratch data root, registered as agent {@code agent-1} of the service under test. Its PostgreSQL
- * instances are stopped and removed when the test JVM ends.
+ * Quarkus test resource: real node agent processes (the packaged node-agent module), each with its
+ * own scratch data root. {@code agent-1} (zone 1) has the router role (HAProxy: the servers' stable
+ * endpoints) and is registered with the service under test; {@code agent-2} (zone 2) is started on
+ * demand for tests that need a second host. Their PostgreSQL instances, PgBouncers and HAProxy are
+ * stopped and removed when the test JVM ends.
  */
 public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "test-agent-token";
-    /** Instance ports of test agents: apart from the local stack's 6000-6999. */
+    /** Instance ports of test agents: apart from the local stack's 6000-6999 (PgBouncers: + 1000). */
     static final int PORTS = 7000;
-    private static ServiceProcess agent;
-    private static Path root;
+    /** Endpoint ports the test router hands out: apart from the local stack's 15000-15499 (PgBouncer: + 1000). */
+    public static final int ENDPOINT_PORTS = 17000;
 
-    /** The agent of this test JVM, started on first use. */
-    public static synchronized ServiceProcess shared() {
-        if (agent == null) {
-            root = ScratchDirs.create("pgflex-test-agent-");
-            port = KafkaBroker.freePort();
-            agent = ServiceProcess.start("node-agent", port, env());
-        }
-        return agent;
+    private record Agent(String id, String zone, int portBase, boolean router, Path root, int port, int checkPort) {
     }
 
-    private static int port;
+    private static final Map<String, Agent> AGENTS = new LinkedHashMap<>();
+    private static final Map<String, ServiceProcess> PROCESSES = new LinkedHashMap<>();
 
-    private static Map<String, String> env() {
+    /** The router agent (agent-1, zone 1) of this test JVM, started on first use. */
+    public static synchronized ServiceProcess shared() {
+        return agent("agent-1", "1", PORTS, true);
+    }
+
+    /** A second host: agent-2 in zone 2, started on first use. */
+    public static synchronized ServiceProcess second() {
+        return agent("agent-2", "2", PORTS + 200, false);
+    }
+
+    private static ServiceProcess agent(String id, String zone, int portBase, boolean router) {
+        ServiceProcess running = PROCESSES.get(id);
+        if (running != null) {
+            return running;
+        }
+        // started by this JVM under another class loader (a Quarkus restart loads test resources, and
+        // with them the broker, again): the same agent, data root and router, on the current broker
+        String key = "pgflex.test.agent." + id;
+        String known = System.getProperty(key);
+        if (known != null) {
+            String[] f = known.split("\\|");
+            Agent a = new Agent(id, zone, portBase, router, Path.of(f[3]), Integer.parseInt(f[0]), Integer.parseInt(f[1]));
+            AGENTS.put(id, a);
+            var attached = ServiceProcess.attach("node-agent", a.port(), Long.parseLong(f[2]));
+            if (attached.isPresent() && f[4].equals(KafkaBroker.shared().bootstrapServers())) {
+                PROCESSES.put(id, attached.get());
+                return attached.get();
+            }
+            attached.ifPresent(ServiceProcess::kill);
+            return register(key, a, ServiceProcess.start("node-agent", a.port(), env(a)));
+        }
+        Agent a = new Agent(id, zone, portBase, router, ScratchDirs.create("pgflex-test-" + id + "-"), KafkaBroker.freePort(),
+                KafkaBroker.freePort());
+        AGENTS.put(id, a);
+        return register(key, a, ServiceProcess.start("node-agent", a.port(), env(a)));
+    }
+
+    private static ServiceProcess register(String key, Agent a, ServiceProcess p) {
+        PROCESSES.put(a.id(), p);
+        System.setProperty(key, a.port() + "|" + a.checkPort() + "|" + p.pid() + "|" + a.root() + "|"
+                + KafkaBroker.shared().bootstrapServers());
+        return p;
+    }
+
+    private static Map<String, String> env(Agent a) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
-                "PGFLEX_AGENT_ID", "agent-1",
-                "PGFLEX_AGENT_ZONE", "1",
-                "PGFLEX_AGENT_DATA_ROOT", root.resolve("agent").toString(),
+                "PGFLEX_AGENT_ID", a.id(),
+                "PGFLEX_AGENT_ZONE", a.zone(),
+                "PGFLEX_AGENT_DATA_ROOT", a.root().resolve("agent").toString(),
+                "PGFLEX_AGENT_SOCKET_DIR", a.root().resolve("s").toString(),
                 "PGFLEX_AGENT_TOKEN", TOKEN,
-                "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(PORTS),
-                "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(PORTS + 199)));
+                "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(a.portBase()),
+                "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(a.portBase() + 199),
+                "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
+        env.put("PGFLEX_AGENT_CHECK_PORT", Integer.toString(a.checkPort()));
+        // each test JVM's router starts from the beginning of pgflex.servers (its own broker)
+        env.put("PGFLEX_AGENT_ROUTER_CONSUMER_GROUP", "pgflex-router-test-" + ProcessHandle.current().pid());
         String engineJars = System.getProperty("pgflex.engine-jars");
         if (engineJars != null) {
-            env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), root.resolve("engines")).toString());
+            env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), a.root().resolve("engines")).toString());
         }
         return env;
     }
 
-    /** Kills the agent process (SIGKILL) and starts it again on the same port and data root, as after a crash. */
+    /** Kills agent-1 (SIGKILL) and starts it again on the same port and data root, as after a crash. */
     public static synchronized ServiceProcess crashAndRestart() {
-        shared().kill();
-        agent = ServiceProcess.start("node-agent", port, env());
-        return agent;
+        return crashAndRestart("agent-1");
+    }
+
+    public static synchronized ServiceProcess crashAndRestart(String id) {
+        Agent a = AGENTS.get(id);
+        PROCESSES.get(id).kill();
+        return register("pgflex.test.agent." + id, a, ServiceProcess.start("node-agent", a.port(), env(a)));
     }
 
     public static Path dataRoot() {
+        return dataRoot("agent-1");
+    }
+
+    public static Path dataRoot(String id) {
+        return AGENTS.get(id).root().resolve("agent");
+    }
+
+    /** The Unix socket directory of an agent's instances. */
+    public static Path socketDir(String id) {
+        return AGENTS.get(id).root().resolve("s");
+    }
+
+    /** How a service reaches the started agents and the router, as configuration properties. */
+    public static synchronized Map<String, String> provisioningConfig() {
         shared();
-        return root.resolve("agent");
+        Map<String, String> config = new LinkedHashMap<>();
+        AGENTS.values().forEach(a -> {
+            config.put("pgflex.provisioning.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port());
+            config.put("pgflex.provisioning.agents." + a.id() + ".zone", a.zone());
+        });
+        config.put("pgflex.provisioning.agent-token", TOKEN);
+        config.put("pgflex.provisioning.endpoint.host", "localhost");
+        config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
+        config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
+        config.put("pgflex.provisioning.endpoint.router-agent", "agent-1");
+        return config;
     }
 
     @Override
     public Map<String, String> start() {
-        ServiceProcess a = shared();
-        return Map.of("pgflex.provisioning.agents.agent-1.url", "http://127.0.0.1:" + a.port(),
-                "pgflex.provisioning.agents.agent-1.zone", "1",
-                "pgflex.provisioning.agent-token", TOKEN);
+        return provisioningConfig();
     }
 
     @Override
     public void stop() {
-        // the agent lives as long as the test JVM (its scratch root is cleaned then)
+        // the agents live as long as the test JVM (their scratch roots are cleaned then)
     }
 }

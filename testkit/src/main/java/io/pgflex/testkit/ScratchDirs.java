@@ -60,6 +60,7 @@ public final class ScratchDirs {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        stopDaemons(dir);
         try (Stream<Path> files = Files.walk(dir, 5)) {
             List<Path> pidFiles = files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).toList();
             for (Path pidFile : pidFiles) {
@@ -72,6 +73,30 @@ public final class ScratchDirs {
             }
         } catch (IOException e) {
             LOG.warnf("could not look for clusters in %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /** PgBouncers and routers (HAProxy) that node agents under {@code dir} started: they outlive their agent. */
+    private static void stopDaemons(Path dir) {
+        try (Stream<Path> files = Files.walk(dir, 6)) {
+            for (Path pidFile : files.filter(f -> List.of("pgbouncer.pid", "haproxy.pid").contains(f.getFileName().toString()))
+                    .toList()) {
+                try {
+                    long pid = Long.parseLong(Files.readString(pidFile).trim());
+                    ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("pgbouncer") || c.endsWith("haproxy"))
+                            .orElse(false)).ifPresent(p -> {
+                                p.destroy();
+                                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
+                                    p.destroyForcibly();
+                                    return p;
+                                }).join();
+                            });
+                } catch (IOException | NumberFormatException e) {
+                    LOG.warnf("could not stop the process of %s: %s", pidFile, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not look for PgBouncer/HAProxy in %s: %s", dir, e.getMessage());
         }
     }
 

@@ -21,14 +21,27 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final Process process;
+    private final ProcessHandle process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, ProcessHandle process, Path log) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * A process started earlier in this JVM, found again by its pid (Quarkus tests load test
+     * resources again in a new class loader when the application restarts; the process stays one).
+     */
+    public static java.util.Optional<ServiceProcess> attach(String module, int port, long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .map(h -> new ServiceProcess(module, port, h, Path.of("target/e2e-logs").resolve(module + ".log")));
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** The repository root: system property {@code pgflex.repo}, else the parent of the module's directory. */
@@ -51,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            ServiceProcess service = new ServiceProcess(module, port, pb.start(), log);
+            ServiceProcess service = new ServiceProcess(module, port, pb.start().toHandle(), log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
             service.awaitReady();
             return service;
@@ -83,9 +96,11 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         try {
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.onExit().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(name + " did not exit after SIGKILL", e);
         }
     }
 
@@ -109,12 +124,12 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
+                process.onExit().get(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                process.destroyForcibly();
             }
         }
     }

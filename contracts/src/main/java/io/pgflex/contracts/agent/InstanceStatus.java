@@ -5,9 +5,12 @@ package io.pgflex.contracts.agent;
  *
  * @param engineVersion  {@code major.minor} actually running
  * @param resourceLimits how CPU/memory limits are enforced, or why they are not
+ * @param pgBouncerPort  the port of the instance's PgBouncer (when it runs)
+ * @param pgBouncerRunning whether the built-in PgBouncer runs
  */
 public record InstanceStatus(String instanceId, String serverId, InstanceState state, String host, int port,
-                             String engineVersion, String resourceLimits, String message) {
+                             String engineVersion, String resourceLimits, String message, int pgBouncerPort,
+                             boolean pgBouncerRunning) {
 
     public enum InstanceState {
         Creating, Running, Stopped, Failed, Deleted

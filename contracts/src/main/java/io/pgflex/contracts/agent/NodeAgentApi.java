@@ -62,6 +62,16 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/databases/{database}")
     void dropDatabase(@PathParam("instanceId") String instanceId, @PathParam("database") String database);
 
+    /** The stable endpoints this agent routes (router role only; 404 otherwise). */
+    @GET
+    @Path("/router/servers")
+    List<RouteStatus> routes();
+
+    /** One server's stable endpoint as this router sees it: which member is UP, or why none is. */
+    @GET
+    @Path("/router/servers/{serverId}")
+    RouteStatus route(@PathParam("serverId") String serverId);
+
     /** Stops the instance and removes its data. Deleting a missing instance succeeds. */
     @DELETE
     @Path("/instances/{instanceId}")

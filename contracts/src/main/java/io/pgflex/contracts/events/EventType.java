@@ -16,6 +16,7 @@ public enum EventType {
     SERVER_RESTARTED(ServerRestarted.class, Topics.SERVERS),
     SERVER_DELETED(ServerDeleted.class, Topics.SERVERS),
     SERVER_FAILED(ServerFailed.class, Topics.SERVERS),
+    ENDPOINT_UPDATED(EndpointUpdated.class, Topics.SERVERS),
     STANDBY_READY(StandbyReady.class, Topics.HA),
     FAILOVER_TRIGGERED(FailoverTriggered.class, Topics.HA),
     FAILOVER_COMPLETED(FailoverCompleted.class, Topics.HA),

@@ -12,6 +12,10 @@ import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.NodeAgentApi;
 import io.pgflex.contracts.agent.ParameterInfo;
+import io.pgflex.contracts.agent.RouteStatus;
+import io.pgflex.agent.pgbouncer.PgBouncerManager;
+import io.pgflex.agent.pgbouncer.PgBouncerSettings;
+import io.pgflex.agent.router.Router;
 import io.smallrye.common.annotation.Blocking;
 import java.util.List;
 
@@ -25,9 +29,16 @@ public class AgentResource implements NodeAgentApi {
     private final InstanceStore instances;
     private final InstanceManager manager;
     private final InstanceSql sql;
+    private final PgBouncerManager pgbouncer;
+    private final Router router;
+    private final io.pgflex.agent.health.AgentCheckServer checks;
 
     public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
-                         InstanceSql sql) {
+                         InstanceSql sql, PgBouncerManager pgbouncer, Router router,
+                         io.pgflex.agent.health.AgentCheckServer checks) {
+        this.checks = checks;
+        this.pgbouncer = pgbouncer;
+        this.router = router;
         this.config = config;
         this.engines = engines;
         this.instances = instances;
@@ -38,7 +49,7 @@ public class AgentResource implements NodeAgentApi {
     @Override
     public AgentInfo info() {
         return new AgentInfo(config.id(), config.zone(), config.dataRoot().toAbsolutePath().toString(), VERSION,
-                engines.engines(), instances.instanceIds().size());
+                engines.engines(), instances.instanceIds().size(), checks.port());
     }
 
     @Override
@@ -63,7 +74,11 @@ public class AgentResource implements NodeAgentApi {
 
     @Override
     public List<ParameterInfo> parameters(String instanceId) {
-        return manager.withRunning(instanceId, (layout, record) -> sql.parameters(layout, record.port()));
+        return manager.withRunning(instanceId, (layout, record) -> {
+            List<ParameterInfo> all = new java.util.ArrayList<>(sql.parameters(layout, record.port()));
+            all.addAll(PgBouncerSettings.describe(record.spec().parameters()));
+            return all;
+        });
     }
 
     @Override
@@ -78,6 +93,9 @@ public class AgentResource implements NodeAgentApi {
                 spec == null ? null : spec.charset(), spec == null ? null : spec.collation());
         return manager.withRunning(instanceId, (layout, record) -> {
             sql.createDatabase(layout, record.port(), record.spec().adminLogin(), db);
+            if (PgBouncerSettings.enabled(record.spec().parameters())) {
+                pgbouncer.ensureAuthLookup(layout, record.port()); // the new database needs PgBouncer's lookup function
+            }
             return sql.databases(layout, record.port()).stream().filter(d -> d.name().equals(database)).findFirst()
                     .orElseThrow();
         });
@@ -89,6 +107,17 @@ public class AgentResource implements NodeAgentApi {
             sql.dropDatabase(layout, record.port(), Integer.parseInt(record.engineVersion().split("\\.")[0]), database);
             return null;
         });
+    }
+
+    @Override
+    public List<RouteStatus> routes() {
+        return router.statuses();
+    }
+
+    @Override
+    public RouteStatus route(String serverId) {
+        return router.status(serverId).orElseThrow(() -> new jakarta.ws.rs.NotFoundException(
+                router.enabled() ? "this router has no endpoint for server " + serverId : "this agent is not a router"));
     }
 
     @Override

@@ -41,6 +41,16 @@ public record InstanceLayout(Path root, Path socketDir) {
         return socketDir;
     }
 
+    /** The instance's PgBouncer: pgbouncer.ini, hba.conf, users.txt, pgbouncer.pid. */
+    public Path pgbouncer() {
+        return root.resolve("pgbouncer");
+    }
+
+    /** A fenced instance never serves as primary again (the HA failover marks the old primary so). */
+    public Path fencedMark() {
+        return root.resolve("fenced");
+    }
+
     public Path postmasterPid() {
         return pgdata().resolve("postmaster.pid");
     }

@@ -42,10 +42,13 @@ public class InstanceManager {
     private final OsCommands os;
     private final InstanceSql sql;
     private final ResourceLimits limits;
+    private final io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public InstanceManager(AgentConfig config, InstanceStore store, PortAllocator ports, EngineCatalogue engines,
-                           OsCommands os, InstanceSql sql, ResourceLimits limits) {
+                           OsCommands os, InstanceSql sql, ResourceLimits limits,
+                           io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer) {
+        this.pgbouncer = pgbouncer;
         this.config = config;
         this.store = store;
         this.ports = ports;
@@ -72,8 +75,10 @@ public class InstanceManager {
                     ensureRunning(layout, record, engine, restartNeeded);
                     limits.apply(instanceId, layout, sku);
                     sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
+                    pgbouncer.apply(layout, record);
                     record = record.with(InstanceState.Running, null);
                 } else {
+                    pgbouncer.stop(layout, instanceId);
                     stopIfRunning(layout, engine, "fast");
                     record = record.with(InstanceState.Stopped, null);
                 }
@@ -112,6 +117,7 @@ public class InstanceManager {
         synchronized (lock(instanceId)) {
             Optional<InstanceRecord> record = store.read(instanceId);
             InstanceLayout layout = store.layout(instanceId);
+            pgbouncer.stop(layout, instanceId);
             if (Files.exists(layout.pgdata()) && store.running(instanceId)) {
                 String major = record.map(r -> r.engineVersion().split("\\.")[0]).orElse(null);
                 stopIfRunning(layout, major == null ? engines.any() : engines.resolve(major), "immediate");
@@ -121,7 +127,7 @@ public class InstanceManager {
             LOG.infof("instance %s: deleted with its data", instanceId);
             return new InstanceStatus(instanceId, record.map(InstanceRecord::serverId).orElse(null), InstanceState.Deleted,
                     config.advertisedHost(), record.map(InstanceRecord::port).orElse(0),
-                    record.map(InstanceRecord::engineVersion).orElse(null), null, null);
+                    record.map(InstanceRecord::engineVersion).orElse(null), null, null, 0, false);
         }
     }
 
@@ -153,8 +159,9 @@ public class InstanceManager {
                         LOG.infof("instance %s should run: starting it", record.instanceId());
                         InstanceLayout layout = store.layout(record.instanceId());
                         ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
+                        pgbouncer.apply(layout, record);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | SQLException e) {
                     LOG.errorf("instance %s did not start: %s", record.instanceId(), e.getMessage());
                 }
             }
@@ -166,8 +173,9 @@ public class InstanceManager {
         if (state == InstanceState.Running && !store.running(r.instanceId())) {
             state = InstanceState.Stopped;
         }
+        boolean bouncer = state == InstanceState.Running && pgbouncer.running(store.layout(r.instanceId()));
         return new InstanceStatus(r.instanceId(), r.serverId(), state, config.advertisedHost(), r.port(), r.engineVersion(),
-                limits.describe(), r.message());
+                limits.describe(), r.message(), io.pgflex.agent.pgbouncer.PgBouncerManager.port(r), bouncer);
     }
 
     private InstanceRecord created(String instanceId, InstanceSpec spec, EngineInfo engine) {
@@ -222,8 +230,9 @@ public class InstanceManager {
         InstanceSpec spec = record.spec();
         PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
-                layout.log().toString(), spec.parameters() == null ? Map.of() : spec.parameters(), hostParameters(layout)));
-        String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess());
+                layout.log().toString(), postgresParameters(spec), hostParameters(layout)));
+        String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess(),
+                config.routerAddresses());
         // settings.applied records what the running server last took in (written after its reload or
         // start succeeded), so a reload or restart lost to a crash is done on the next apply
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
@@ -295,6 +304,19 @@ public class InstanceManager {
             throw new UncheckedIOException(e);
         }
         return settings;
+    }
+
+    /** The user's parameters that are PostgreSQL's (pgbouncer.* belong to PgBouncer). */
+    private static Map<String, String> postgresParameters(InstanceSpec spec) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (spec.parameters() != null) {
+            spec.parameters().forEach((k, v) -> {
+                if (!io.pgflex.agent.pgbouncer.PgBouncerSettings.isPgBouncer(k)) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
     }
 
     private static Map<String, String> hostParameters(InstanceLayout layout) {

@@ -27,15 +27,18 @@ class HbaConfTest {
 
     @Test
     void admitsOnlyTlsWithScramFromRuleRanges() {
-        String hba = HbaConf.render(List.of(new FirewallRange("office", "192.168.1.0", "192.168.1.255")), true);
+        String hba = HbaConf.render(List.of(new FirewallRange("office", "192.168.1.0", "192.168.1.255")), true,
+                List.of("10.9.0.7"));
         assertTrue(hba.contains("hostssl   all          all           192.168.1.0/24  scram-sha-256"), hba);
+        assertTrue(hba.contains("hostssl   all          all           10.9.0.7/32  scram-sha-256"), "the router: " + hba);
         assertTrue(hba.contains("hostnossl all          all           all  reject"), hba);
         assertFalse(hba.contains(" trust\n") && hba.contains("host ") && hba.matches("(?s).*host\\S* +all +all +\\S+ +trust.*"), hba);
     }
 
     @Test
     void publicAccessDisabledAdmitsNoOneOverTcp() {
-        String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), false);
-        assertFalse(hba.contains("scram-sha-256"), hba);
+        String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), false,
+                List.of("127.0.0.1/32"));
+        assertFalse(hba.contains("hostssl"), hba);
     }
 }

@@ -110,7 +110,12 @@ public class ConfigurationResource {
                 user.remove(name);
             } else {
                 ParameterPolicy.check(info, request.properties().value());
-                user.put(name, request.properties().value());
+                if ("pgbouncer.enabled".equals(name) && ParameterPolicy.on(request.properties().value())
+                        && "Burstable".equals(server.skuTier)) {
+                    throw ArmException.badRequest("PgBouncerNotSupportedOnBurstable", "The built-in PgBouncer is offered"
+                            + " on the General Purpose and Memory Optimized tiers, not on Burstable.", "properties.value");
+                }
+                user.put(name, request.properties().value().trim());
             }
         }
         try {

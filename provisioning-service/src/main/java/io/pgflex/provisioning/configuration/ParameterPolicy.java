@@ -35,8 +35,21 @@ public final class ParameterPolicy {
     private ParameterPolicy() {
     }
 
+    /** The built-in PgBouncer's parameters (all user-modifiable, applied without a restart). */
+    public static final Set<String> PGBOUNCER = Set.of("pgbouncer.enabled", "pgbouncer.default_pool_size",
+            "pgbouncer.max_client_conn", "pgbouncer.pool_mode", "pgbouncer.min_pool_size", "pgbouncer.query_wait_timeout",
+            "pgbouncer.stats_users", "pgbouncer.ignore_startup_parameters", "pgbouncer.server_idle_timeout",
+            "pgbouncer.max_prepared_statements");
+    /** Role and parameter names, comma separated (they go into PgBouncer's configuration file). */
+    private static final Pattern NAME_LIST = Pattern.compile("^[A-Za-z0-9_.\\-]*(\\s*,\\s*[A-Za-z0-9_.\\-]+)*$");
+
     public static boolean modifiable(String name) {
-        return USER_MODIFIABLE.contains(name);
+        return USER_MODIFIABLE.contains(name) || PGBOUNCER.contains(name);
+    }
+
+    /** Whether {@code value} turns a boolean parameter on. */
+    public static boolean on(String value) {
+        return value != null && Set.of("on", "true", "1", "yes").contains(value.trim().toLowerCase());
     }
 
     /** Throws 400 with the reason when {@code value} cannot be set on {@code info}. */
@@ -74,6 +87,9 @@ public final class ParameterPolicy {
                 }
             }
             default -> {
+                if (PGBOUNCER.contains(info.name()) && !NAME_LIST.matcher(value.trim()).matches()) {
+                    throw invalid(info, value, "comma-separated names (letters, digits, _ . -)");
+                }
                 if ("shared_preload_libraries".equals(info.name()) && !value.isBlank()) {
                     Arrays.stream(value.split(",")).map(String::trim).filter(l -> !PRELOAD_ALLOWED.contains(l)).findFirst()
                             .ifPresent(l -> {

@@ -6,7 +6,10 @@ import io.pgflex.contracts.agent.DatabaseSpec;
 import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.NodeAgentApi;
+import io.pgflex.contracts.agent.RouteStatus;
+import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.PgflexEvent;
+import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.contracts.events.ServerDeleted;
 import io.pgflex.contracts.events.ServerFailed;
 import io.pgflex.contracts.events.ServerProvisioned;
@@ -49,9 +52,11 @@ public class OperationSteps {
     private final ProvisioningConfig config;
     private final Clock clock;
     private final Operations operations;
+    private final Endpoints endpoints;
 
     public OperationSteps(AgentClients agents, Placement placement, Outbox outbox, ObjectMapper json,
-                          ProvisioningConfig config, Clock clock, Operations operations) {
+                          ProvisioningConfig config, Clock clock, Operations operations, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.agents = agents;
         this.placement = placement;
         this.outbox = outbox;
@@ -133,6 +138,15 @@ public class OperationSteps {
             return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
         });
         InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
+        long generation = QuarkusTransaction.requiringNew().call(() -> {
+            progress(op.id, "ConfiguringEndpoint", 80);
+            ServerEntity s = server(op);
+            record(s, status);
+            EndpointUpdated route = endpoints.route(s, op.id.toString());
+            outbox.publish(route);
+            return route.generation();
+        });
+        awaitRouter(target.server(), generation, true);
         finish(op, s -> {
             record(s, status);
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
@@ -151,6 +165,14 @@ public class OperationSteps {
         Instant started = clock.instant();
         InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
         long elapsed = clock.millis() - started.toEpochMilli();
+        // the router learns firewall and network changes from the route; the change is done when it routes by them
+        long generation = QuarkusTransaction.requiringNew().call(() -> {
+            held(op.id);
+            EndpointUpdated route = endpoints.route(server(op), op.id.toString());
+            outbox.publish(route);
+            return route.generation();
+        });
+        awaitRouter(target.server(), generation, routable(target));
         Map<String, String> detail = detail(op);
         finish(op, server -> {
             record(server, status);
@@ -180,6 +202,8 @@ public class OperationSteps {
             return server(op);
         });
         InstanceStatus status = agent(s).restart(s.instanceId);
+        // the router saw the instance go away: done when it routes to it again
+        awaitRouter(s, 0, s.publicNetworkAccess);
         finish(op, server -> {
             record(server, status);
             server.state = ServerLifecycle.succeeded(op.kind, server.state);
@@ -217,6 +241,40 @@ public class OperationSteps {
             agent(s).dropDatabase(s.instanceId, d.get("database"));
         }
         QuarkusTransaction.requiringNew().run(() -> succeed(op.id));
+    }
+
+    /**
+     * Waits (up to {@code pgflex.provisioning.endpoint.router-wait}) until the router has taken in route {@code generation}, and
+     * for a new server until the endpoint leads to it. A router that is down or slow does not fail
+     * the operation: the route waits in Kafka and the router applies it when it is back.
+     */
+    private void awaitRouter(ServerEntity s, long generation, boolean routable) {
+        long deadline = System.nanoTime() + config.endpoint().routerWait().toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                RouteStatus route = agents.client(config.endpoint().routerAgent()).route(s.id.toString());
+                if (route.generation() >= generation && (!routable || route.routable())) {
+                    return;
+                }
+                last = route.routable() ? "generation " + route.generation() : String.valueOf(route.reason());
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warnf("server %s: the router has not taken in route %d within %s (%s); it will when it can", s.name, generation,
+                config.endpoint().routerWait(), last);
+    }
+
+    /** Whether the endpoint should lead somewhere once the operation is done: the server runs and admits clients. */
+    private static boolean routable(Target target) {
+        return target.spec().desiredState() == InstanceSpec.DesiredState.Running && target.server().publicNetworkAccess;
     }
 
     private interface Completion {

@@ -72,7 +72,8 @@ public class Placement {
         return zones;
     }
 
-    Optional<AgentInfo> info(String agentId) {
+    /** What the agent says about itself (cached for a few seconds); empty when it does not answer. */
+    public Optional<AgentInfo> info(String agentId) {
         Cached cached = infos.get(agentId);
         if (cached != null && cached.at().plus(CACHE).isAfter(clock.instant())) {
             return cached.info();

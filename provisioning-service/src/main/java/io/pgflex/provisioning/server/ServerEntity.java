@@ -75,6 +75,12 @@ public class ServerEntity extends PanacheEntityBase {
     public String instanceId;
     public String host;
     public Integer port;
+    /** The port of the server's stable endpoint on the router (unique among servers). */
+    @Column(name = "endpoint_port")
+    public Integer endpointPort;
+    /** Grows with every EndpointUpdated of the server, so the router can ignore stale ones. */
+    @Column(name = "endpoint_generation", nullable = false)
+    public long endpointGeneration;
     @Column(name = "resource_limits")
     public String resourceLimits;
     @Column(name = "stopped_at")

@@ -39,9 +39,17 @@ public class ServerResource {
     @Context
     UriInfo uri;
 
-    public ServerResource(ServerService servers, TenantGuard guard) {
+    private final io.pgflex.provisioning.endpoint.Endpoints endpoints;
+
+    public ServerResource(ServerService servers, TenantGuard guard, io.pgflex.provisioning.endpoint.Endpoints endpoints) {
         this.servers = servers;
         this.guard = guard;
+        this.endpoints = endpoints;
+    }
+
+    private ServerResponse view(ServerEntity s) {
+        return ServerResponse.of(s, endpoints.host(),
+                s.endpointPort != null && servers.pgBouncerEnabled(s) ? endpoints.pgBouncerPort(s) : null);
     }
 
     /** Create (201) or update (200) the server; both answer with the operation headers. */
@@ -58,7 +66,7 @@ public class ServerResource {
             accepted = servers.create(subscriptionId, resourceGroup, name, request);
         }
         return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri)
-                .entity(ServerResponse.of(accepted.server())).build();
+                .entity(view(accepted.server())).build();
     }
 
     @PATCH
@@ -68,7 +76,7 @@ public class ServerResource {
         guard.write(subscriptionId);
         ServerService.Accepted accepted = servers.update(subscriptionId, resourceGroup, name, request);
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri)
-                .entity(ServerResponse.of(accepted.server())).build();
+                .entity(view(accepted.server())).build();
     }
 
     @GET
@@ -76,14 +84,14 @@ public class ServerResource {
     public ServerResponse get(@PathParam("name") String name) {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
-        return ServerResponse.of(servers.get(subscriptionId, resourceGroup, name));
+        return view(servers.get(subscriptionId, resourceGroup, name));
     }
 
     @GET
     public Map<String, List<ServerResponse>> list() {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
-        return Map.of("value", servers.list(subscriptionId, resourceGroup).stream().map(ServerResponse::of).toList());
+        return Map.of("value", servers.list(subscriptionId, resourceGroup).stream().map(this::view).toList());
     }
 
     /** 202 with the operation, or 204 when there is no such server. */

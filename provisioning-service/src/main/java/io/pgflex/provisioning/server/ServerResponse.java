@@ -7,8 +7,12 @@ import java.util.Map;
 
 /**
  * ARM representation of a flexible server. The admin password is write-only and never appears.
- * Beside ARM's fields, two pgflex extensions: {@code properties.port} and
- * {@code properties.connectionString} (libpq form, sslmode=require, no password).
+ * {@code fullyQualifiedDomainName} and the pgflex extension {@code properties.port} are the server's
+ * stable endpoint (the router: always the current primary); the instances' own ports stay internal.
+ * Further extensions, libpq form with sslmode=require and no password: {@code connectionString}
+ * (the endpoint), {@code multiHostConnectionString} (every instance, target_session_attrs=read-write,
+ * for clients that prefer to find the primary themselves) and, when the built-in PgBouncer is on,
+ * {@code pgBouncerPort} and {@code pgBouncerConnectionString}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerResponse(String id, String name, String type, String location, Map<String, String> tags,
@@ -23,7 +27,8 @@ public record ServerResponse(String id, String name, String type, String locatio
     public record Properties(String version, String minorVersion, String administratorLogin, Storage storage, Backup backup,
                              HighAvailability highAvailability, MaintenanceWindow maintenanceWindow, Network network,
                              String availabilityZone, String state, String fullyQualifiedDomainName, Integer port,
-                             String connectionString, String resourceLimits) {
+                             String connectionString, String multiHostConnectionString, Integer pgBouncerPort,
+                             String pgBouncerConnectionString, String resourceLimits) {
     }
 
     public record Storage(int storageSizeGB, String autoGrow) {
@@ -41,9 +46,12 @@ public record ServerResponse(String id, String name, String type, String locatio
     public record Network(String publicNetworkAccess) {
     }
 
-    static ServerResponse of(ServerEntity s) {
-        String connection = s.host == null || s.port == null ? null
-                : "host=" + s.host + " port=" + s.port + " dbname=postgres user=" + s.adminLogin + " sslmode=require";
+    static ServerResponse of(ServerEntity s, String endpointHost, Integer pgBouncerPort) {
+        boolean placed = s.host != null && s.port != null;
+        String connection = !placed || s.endpointPort == null ? null : libpq(endpointHost, s.endpointPort, s);
+        String multiHost = !placed ? null : "host=" + s.host + " port=" + s.port + " dbname=postgres user=" + s.adminLogin
+                + " sslmode=require target_session_attrs=read-write";
+        String bouncer = !placed || pgBouncerPort == null ? null : libpq(endpointHost, pgBouncerPort, s);
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
                 new ServerRequest.Sku(s.skuName, s.skuTier),
                 new SystemData(s.createdAt.toString(), s.updatedAt.toString()),
@@ -54,7 +62,12 @@ public record ServerResponse(String id, String name, String type, String locatio
                         new MaintenanceWindow(s.maintenanceCustom ? "Enabled" : "Disabled", s.maintenanceDay, s.maintenanceHour,
                                 s.maintenanceMinute),
                         new Network(s.publicNetworkAccess ? "Enabled" : "Disabled"),
-                        s.availabilityZone, s.state.name(), s.host, s.port, connection, s.resourceLimits));
+                        s.availabilityZone, s.state.name(), placed ? endpointHost : null, placed ? s.endpointPort : null,
+                        connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits));
+    }
+
+    private static String libpq(String host, int port, ServerEntity s) {
+        return "host=" + host + " port=" + port + " dbname=postgres user=" + s.adminLogin + " sslmode=require";
     }
 
     static Map<String, String> tags(String json) {

@@ -33,7 +33,11 @@ public class ServerService {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ServerService(Outbox outbox, Operations operations, Placement placement, ObjectMapper json, Clock clock) {
+    private final io.pgflex.provisioning.endpoint.Endpoints endpoints;
+
+    public ServerService(Outbox outbox, Operations operations, Placement placement, ObjectMapper json, Clock clock,
+                         io.pgflex.provisioning.endpoint.Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.outbox = outbox;
         this.operations = operations;
         this.placement = placement;
@@ -99,6 +103,7 @@ public class ServerService {
         s.state = ServerLifecycle.accept(OperationKind.Create, null, name);
         s.createdAt = clock.instant();
         s.updatedAt = s.createdAt;
+        s.endpointPort = endpoints.allocatePort();
         s.persist();
         OperationEntity op = operations.start(s, OperationKind.Create, null);
         outbox.publish(new ServerRequested(s.id.toString(), s.subscriptionId, op.id.toString(), ServerRequested.VERSION,
@@ -125,6 +130,10 @@ public class ServerService {
         if (request != null && request.sku() != null) {
             sku = ServerValidator.sku(request.sku());
             change(changes, "sku", s.skuName, sku.apiName());
+            if (sku.tier() == Sku.Tier.Burstable && pgBouncerEnabled(s)) {
+                throw ArmException.badRequest("PgBouncerNotSupportedOnBurstable", "The built-in PgBouncer is on"
+                        + " (pgbouncer.enabled); it is not offered on the Burstable tier. Turn it off first.", "sku.tier");
+            }
         }
         ServerValidator.storage(p.storage() == null ? null : p.storage().storageSizeGB(), s.storageGb);
         ServerValidator.backupRetention(p.backup() == null ? null : p.backup().backupRetentionDays());
@@ -218,6 +227,17 @@ public class ServerService {
         }
         return ServerEntity.list("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) order by name",
                 subscriptionId, resourceGroup);
+    }
+
+    /** Whether the server's parameters turn the built-in PgBouncer on. */
+    public boolean pgBouncerEnabled(ServerEntity s) {
+        try {
+            Map<?, ?> parameters = json.readValue(s.parameters, Map.class);
+            Object v = parameters.get("pgbouncer.enabled");
+            return v != null && List.of("on", "true", "1", "yes").contains(v.toString().toLowerCase());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void applyMaintenance(ServerEntity s, ServerRequest.MaintenanceWindow w) {

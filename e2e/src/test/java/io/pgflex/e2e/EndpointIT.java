@@ -1,0 +1,129 @@
+package io.pgflex.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgflex.testkit.NodeAgentResource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stable endpoint (the router: HAProxy run by agent-1) and the built-in PgBouncer, used the way
+ * clients use them: psql and pgbench with sslmode=require through both, plain connections refused,
+ * the router's firewall, and a router reload that leaves other servers' sessions alone.
+ */
+class EndpointIT {
+    static final String SUB = "sub-e2e-endpoint";
+    static final String PASSWORD = "Endp0int-pass!";
+
+    static String gpBody(String zone) {
+        return """
+                {"location": "local", "sku": {"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
+                 "properties": {"version": "16", "availabilityZone": "%s", "administratorLogin": "appadmin",
+                 "administratorLoginPassword": "%s"}}""".formatted(zone, PASSWORD);
+    }
+
+    /** Runs a PostgreSQL client program with the admin password; returns exit code and output. */
+    static Map.Entry<Integer, String> run(List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", PASSWORD);
+        pb.environment().put("PGCONNECT_TIMEOUT", "5");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        return Map.entry(p.waitFor(), out);
+    }
+
+    static String conninfo(int port, String sslmode) {
+        return "host=localhost port=" + port + " dbname=postgres user=appadmin sslmode=" + sslmode;
+    }
+
+    @Test
+    void psqlAndPgbenchThroughTheEndpointAndPgBouncerOverTlsOnly() throws Exception {
+        Stack.start();
+        String base = Stack.servers(SUB, "rg-e2e") + "/endpoint-gp";
+        int port = Stack.readyServer(SUB, "endpoint-gp", gpBody("1"));
+        assertTrue(port >= NodeAgentResource.ENDPOINT_PORTS && port < NodeAgentResource.ENDPOINT_PORTS + 500, "endpoint port " + port);
+        Stack.api(SUB).get(base).then().statusCode(200)
+                .body("properties.fullyQualifiedDomainName", equalTo("localhost"))
+                .body("properties.connectionString", equalTo(conninfo(port, "require")))
+                .body("properties.multiHostConnectionString", org.hamcrest.Matchers.containsString("target_session_attrs=read-write"));
+        String direct = Stack.api(SUB).get(base).then().extract().path("properties.multiHostConnectionString");
+        assertTrue(!direct.contains("port=" + port + " "), "the multi-host string names the instances, not the endpoint");
+
+        // psql through the endpoint: TLS, reaches the instance; plain refused
+        var psql = run(List.of("psql", "-X", "-tA", conninfo(port, "require"), "-c",
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
+        assertEquals(0, psql.getKey(), psql.getValue());
+        assertEquals("t", psql.getValue().strip());
+        var plain = run(List.of("psql", "-X", "-tA", conninfo(port, "disable"), "-c", "SELECT 1"));
+        assertNotEquals(0, plain.getKey(), "a plain connection through the endpoint must be refused: " + plain.getValue());
+        assertTrue(plain.getValue().contains("no encryption"), plain.getValue());
+
+        // pgbench through the endpoint
+        var init = run(List.of("pgbench", "-i", "-s", "1", "-q", conninfo(port, "require")));
+        assertEquals(0, init.getKey(), init.getValue());
+        var bench = run(List.of("pgbench", "-S", "-c", "4", "-t", "50", "-n", conninfo(port, "require")));
+        assertEquals(0, bench.getKey(), bench.getValue());
+        assertTrue(bench.getValue().contains("number of transactions actually processed: 200/200"), bench.getValue());
+
+        // the built-in PgBouncer: on through the configurations API, no restart
+        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\":{\"value\":\"on\",\"source\":\"user-override\"}}")
+                .put(base + "/configurations/pgbouncer.enabled"));
+        int bouncer = Stack.api(SUB).get(base).then().statusCode(200).extract().path("properties.pgBouncerPort");
+        assertEquals(port + 1000, bouncer);
+        await("PgBouncer routable").atMost(Duration.ofSeconds(10)).untilAsserted(() -> Stack.api(SUB).get(base + "/endpoint")
+                .then().statusCode(200).body("properties.state", equalTo("Routable"))
+                .body("properties.pgBouncerState", equalTo("Routable")));
+        var pooled = run(List.of("psql", "-X", "-tA", conninfo(bouncer, "require"), "-c", "SELECT count(*) FROM pgbench_branches"));
+        assertEquals(0, pooled.getKey(), pooled.getValue());
+        assertEquals("1", pooled.getValue().strip());
+        var plainPooled = run(List.of("psql", "-X", "-tA", conninfo(bouncer, "disable"), "-c", "SELECT 1"));
+        assertNotEquals(0, plainPooled.getKey(), "a plain connection to PgBouncer must be refused: " + plainPooled.getValue());
+        var connectEach = run(List.of("pgbench", "-S", "-C", "-c", "4", "-t", "25", "-n", conninfo(bouncer, "require")));
+        assertEquals(0, connectEach.getKey(), connectEach.getValue());
+        assertTrue(connectEach.getValue().contains("number of transactions actually processed: 100/100"), connectEach.getValue());
+
+        // the router enforces the firewall on the client's address: without the rule, no one gets in
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base + "/firewallRules/local"));
+        var refused = run(List.of("psql", "-X", "-tA", conninfo(port, "require"), "-c", "SELECT 1"));
+        assertNotEquals(0, refused.getKey(), "no firewall rule admits 127.0.0.1 any more: " + refused.getValue());
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
+    }
+
+    @Test
+    void aRouterReloadLeavesOtherServersSessionsAlone() throws Exception {
+        Stack.start();
+        int port = Stack.readyServer(SUB, "endpoint-a", Stack.serverBody("16", "appadmin", PASSWORD));
+        try (Connection held = Stack.connect(port, "appadmin", PASSWORD); Statement s = held.createStatement()) {
+            s.execute("CREATE TABLE t (v int)");
+            // another server: the router learns its route and reloads HAProxy to listen on its port
+            int other = Stack.readyServer(SUB, "endpoint-b", Stack.serverBody("16", "appadmin", PASSWORD));
+            assertNotEquals(port, other);
+            Stack.api(SUB).get(Stack.servers(SUB, "rg-e2e") + "/endpoint-b/endpoint").then().statusCode(200)
+                    .body("properties.state", equalTo("Routable")).body("properties.port", equalTo(other));
+            try (Connection c = Stack.connect(other, "appadmin", PASSWORD)) {
+                assertTrue(c.isValid(2), "the new endpoint serves");
+            }
+            s.execute("INSERT INTO t VALUES (1)");
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM t");
+            assertTrue(rs.next() && rs.getInt(1) == 1, "the session opened before the reload goes on");
+
+            // PgBouncer is not offered on Burstable
+            Stack.api(SUB).body("{\"properties\":{\"value\":\"on\",\"source\":\"user-override\"}}")
+                    .put(Stack.servers(SUB, "rg-e2e") + "/endpoint-b/configurations/pgbouncer.enabled")
+                    .then().statusCode(400).body("error.code", equalTo("PgBouncerNotSupportedOnBurstable"));
+        }
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/endpoint-b"));
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/endpoint-a"));
+    }
+
+}

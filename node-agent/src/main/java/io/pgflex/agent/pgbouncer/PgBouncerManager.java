@@ -1,0 +1,212 @@
+package io.pgflex.agent.pgbouncer;
+
+import io.pgflex.agent.AgentConfig;
+import io.pgflex.agent.config.HbaConf;
+import io.pgflex.agent.instances.InstanceLayout;
+import io.pgflex.agent.instances.InstanceRecord;
+import io.pgflex.agent.os.OsCommands;
+import io.pgflex.agent.sql.InstanceSql;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the built-in PgBouncer of an instance (one process per server, as the PostgreSQL OS user,
+ * on the server's port + 1000): starts it when {@code pgbouncer.enabled} is on, reloads it when its
+ * parameters or firewall rules change (no restart, clients stay connected), stops it when turned
+ * off or when the server stops. Like PostgreSQL it keeps running when the agent restarts.
+ */
+@ApplicationScoped
+public class PgBouncerManager {
+    private static final Logger LOG = Logger.getLogger(PgBouncerManager.class);
+    public static final int PORT_OFFSET = 1000;
+
+    private final AgentConfig config;
+    private final OsCommands os;
+    private final InstanceSql sql;
+    private volatile Boolean knowsMaxPrepared;
+
+    public PgBouncerManager(AgentConfig config, OsCommands os, InstanceSql sql) {
+        this.config = config;
+        this.os = os;
+        this.sql = sql;
+    }
+
+    public static int port(InstanceRecord record) {
+        return record.port() + PORT_OFFSET;
+    }
+
+    /** Brings the instance's PgBouncer to its parameters; the instance runs. */
+    public void apply(InstanceLayout layout, InstanceRecord record) throws SQLException {
+        Map<String, String> parameters = record.spec().parameters() == null ? Map.of() : record.spec().parameters();
+        if (!PgBouncerSettings.enabled(parameters)) {
+            stop(layout, record.instanceId());
+            return;
+        }
+        ensureAuthLookup(layout, record.port());
+        PgBouncerConf.Input in = new PgBouncerConf.Input(layout.pgbouncer().toString(), layout.run().toString(),
+                config.listenAddresses(), record.port(), port(record), layout.tls().toString(),
+                layout.log().resolve("pgbouncer.log").toString(), parameters,
+                record.spec().firewallRules() == null ? List.of() : record.spec().firewallRules(),
+                record.spec().publicNetworkAccess(), config.routerAddresses(), knowsMaxPrepared());
+        boolean changed = write(layout.pgbouncer().resolve("pgbouncer.ini"), PgBouncerConf.ini(in))
+                | write(layout.pgbouncer().resolve("hba.conf"), PgBouncerConf.hba(in))
+                | write(layout.pgbouncer().resolve("users.txt"), PgBouncerConf.users());
+        os.chownToPostgres(layout.pgbouncer());
+        Long pid = pid(layout);
+        if (pid == null) {
+            LOG.infof("instance %s: starting PgBouncer on port %d", record.instanceId(), port(record));
+            os.runAsPostgres(layout.root(), Map.of(), 30, config.pgbouncerBin(), "-d",
+                    layout.pgbouncer().resolve("pgbouncer.ini").toString());
+        } else if (changed) {
+            LOG.infof("instance %s: PgBouncer settings changed, reloading it", record.instanceId());
+            signal(pid, "HUP");
+        }
+    }
+
+    /** Stops the instance's PgBouncer if it runs (its clients are disconnected). */
+    public void stop(InstanceLayout layout, String instanceId) {
+        Long pid = pid(layout);
+        if (pid == null) {
+            return;
+        }
+        LOG.infof("instance %s: stopping PgBouncer", instanceId);
+        signal(pid, "TERM");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (alive(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (alive(pid)) {
+            signal(pid, "KILL");
+        }
+    }
+
+    public boolean running(InstanceLayout layout) {
+        return pid(layout) != null;
+    }
+
+    /** One row of SHOW POOLS. */
+    public record Pool(String database, String user, long clientsActive, long clientsWaiting, long serversActive,
+                       long serversIdle, long serversUsed, long maxWaitSeconds, String mode) {
+    }
+
+    /** SHOW POOLS on the admin console, over PgBouncer's Unix socket as the agent's role. */
+    public List<Pool> pools(InstanceLayout layout, InstanceRecord record) throws java.io.IOException {
+        List<Pool> pools = new ArrayList<>();
+        for (Map<String, String> r : AdminConsole.query(layout.run().resolve(".s.PGSQL." + port(record)), HbaConf.AGENT_ROLE,
+                "SHOW POOLS")) {
+            pools.add(new Pool(r.get("database"), r.get("user"), num(r.get("cl_active")), num(r.get("cl_waiting")),
+                    num(r.get("sv_active")), num(r.get("sv_idle")), num(r.get("sv_used")), num(r.get("maxwait")),
+                    r.get("pool_mode")));
+        }
+        return pools;
+    }
+
+    private static long num(String value) {
+        return value == null || value.isBlank() ? 0 : Long.parseLong(value.trim());
+    }
+
+    /**
+     * The auth_user and the lookup function PgBouncer's auth_query calls, in every database that
+     * takes connections (auth_query runs in the database the client asks for). The function returns
+     * SCRAM verifiers of ordinary roles only, never of superusers or pgflex's roles.
+     */
+    public void ensureAuthLookup(InstanceLayout layout, int port) throws SQLException {
+        List<String> databases = new ArrayList<>();
+        try (Connection c = sql.connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return; // a standby gets role and function from its primary
+                }
+            }
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + HbaConf.PGBOUNCER_ROLE
+                    + "') THEN CREATE ROLE " + HbaConf.PGBOUNCER_ROLE + " LOGIN NOINHERIT; END IF; END $$");
+            try (ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname")) {
+                while (rs.next()) {
+                    databases.add(rs.getString(1));
+                }
+            }
+        }
+        for (String db : databases) {
+            try (Connection c = sql.connect(layout, port, db); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT to_regprocedure('pgflex.pgbouncer_auth(text)') IS NOT NULL")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        continue;
+                    }
+                }
+                s.execute("CREATE SCHEMA IF NOT EXISTS pgflex");
+                s.execute("REVOKE ALL ON SCHEMA pgflex FROM PUBLIC");
+                s.execute("CREATE OR REPLACE FUNCTION pgflex.pgbouncer_auth(p_user text)"
+                        + " RETURNS TABLE (usename name, passwd text) LANGUAGE sql SECURITY DEFINER"
+                        + " SET search_path = pg_catalog AS $$ SELECT usename, passwd FROM pg_catalog.pg_shadow"
+                        + " WHERE usename = p_user AND NOT usesuper AND usename NOT IN ('" + HbaConf.AGENT_ROLE + "', '"
+                        + HbaConf.PGBOUNCER_ROLE + "') $$");
+                s.execute("REVOKE ALL ON FUNCTION pgflex.pgbouncer_auth(text) FROM PUBLIC");
+                s.execute("GRANT USAGE ON SCHEMA pgflex TO " + HbaConf.PGBOUNCER_ROLE);
+                s.execute("GRANT EXECUTE ON FUNCTION pgflex.pgbouncer_auth(text) TO " + HbaConf.PGBOUNCER_ROLE);
+            }
+        }
+    }
+
+    private boolean knowsMaxPrepared() {
+        if (knowsMaxPrepared == null) {
+            String out = os.run(Path.of("/"), Map.of(), 10, List.of(config.pgbouncerBin(), "--version")).output();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("PgBouncer (\\d+)\\.(\\d+)").matcher(out);
+            knowsMaxPrepared = m.find() && (Integer.parseInt(m.group(1)) > 1 || Integer.parseInt(m.group(2)) >= 21);
+        }
+        return knowsMaxPrepared;
+    }
+
+    /** PgBouncer's pid when the process in its pid file is a PgBouncer that runs. */
+    private static Long pid(InstanceLayout layout) {
+        Path file = layout.pgbouncer().resolve("pgbouncer.pid");
+        try {
+            if (!Files.exists(file)) {
+                return null;
+            }
+            long pid = Long.parseLong(Files.readString(file).trim());
+            return alive(pid) ? pid : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .flatMap(p -> p.info().command()).map(c -> c.endsWith("pgbouncer")).orElse(false);
+    }
+
+    private void signal(long pid, String signal) {
+        os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-" + signal, Long.toString(pid)));
+    }
+
+    private static boolean write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            if (Files.exists(file) && Files.readString(file).equals(content)) {
+                return false;
+            }
+            Files.writeString(file, content);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package io.pgflex.agent.router;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgflex.agent.AgentConfig;
+import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.os.OsCommands;
+import io.pgflex.contracts.agent.RouteStatus;
+import io.pgflex.contracts.events.EndpointUpdated;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The router role: one HAProxy (master-worker; its workers run as an unprivileged OS user) that gives every
+ * server a stable endpoint. The routes (one {@link EndpointUpdated} per server) are kept in
+ * {@code <dataRoot>/router/routes.json}, so a restarted agent routes as before without the event
+ * history; a change rewrites the configuration and reloads HAProxy gracefully: a new worker takes
+ * the listeners, the old one keeps its established connections until they end.
+ */
+@ApplicationScoped
+public class Router {
+    private static final Logger LOG = Logger.getLogger(Router.class);
+
+    private final AgentConfig config;
+    private final OsCommands os;
+    private final ObjectMapper json;
+    private final InstanceStore store;
+    private final Map<String, EndpointUpdated> routes = new TreeMap<>();
+    private final Set<Integer> skipped = new HashSet<>();
+    private final Map<String, String> conflicts = new HashMap<>();
+    private String appliedConfig;
+    private boolean fresh;
+
+    public Router(AgentConfig config, OsCommands os, ObjectMapper json, InstanceStore store) {
+        this.config = config;
+        this.os = os;
+        this.json = json;
+        this.store = store;
+    }
+
+    public boolean enabled() {
+        return config.router().enabled();
+    }
+
+    Path dir() {
+        return config.dataRoot().toAbsolutePath().resolve("router");
+    }
+
+    /** Sockets live beside the instances' socket directory: Unix socket paths are short. */
+    Path socketDir() {
+        Path instances = store.socketDir();
+        return instances.resolveSibling(instances.getFileName() + "-router");
+    }
+
+    /** Loads the saved routes and makes HAProxy run with them. */
+    public synchronized void start() {
+        try {
+            Files.createDirectories(dir());
+            Files.createDirectories(socketDir());
+            Path file = dir().resolve("routes.json");
+            fresh = !Files.exists(file);
+            if (!fresh) {
+                routes.putAll(json.readValue(file.toFile(), new TypeReference<Map<String, EndpointUpdated>>() {
+                }));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the router directory " + dir(), e);
+        }
+        LOG.infof("router: %d endpoint(s) known, HAProxy config in %s", routes.size(), dir());
+        apply();
+    }
+
+    /** Whether the router started without saved routes (new, or its disk was lost): it must read pgflex.servers from the start. */
+    public synchronized boolean startedFresh() {
+        return fresh;
+    }
+
+    /**
+     * Takes in one event's route; returns whether anything changed. Older generations than the one
+     * known (a redelivery) change nothing.
+     */
+    public synchronized boolean upsert(EndpointUpdated route) {
+        EndpointUpdated known = routes.get(route.serverId());
+        if (known != null && known.generation() >= route.generation()) {
+            return false;
+        }
+        routes.put(route.serverId(), route);
+        LOG.infof("router: endpoint of server %s (%s) on port %d with %d member(s)", route.name(), route.serverId(),
+                route.port(), route.members().size());
+        return true;
+    }
+
+    public synchronized boolean remove(String serverId) {
+        if (routes.remove(serverId) == null) {
+            return false;
+        }
+        LOG.infof("router: endpoint of server %s removed", serverId);
+        return true;
+    }
+
+    /** Saves the routes, then writes the configuration and reloads HAProxy if it changed. */
+    public synchronized void apply() {
+        save();
+        Set<Integer> ours = masterPid() == null ? Set.of() : ports(appliedConfig == null ? currentConfigFile() : appliedConfig);
+        skipped.clear();
+        conflicts.clear();
+        // two routes on one port (a route whose server was deleted while the router missed it): the newer wins
+        Map<Integer, EndpointUpdated> byPort = new HashMap<>();
+        routes.values().stream().sorted(java.util.Comparator.comparing(EndpointUpdated::updatedAt).reversed()).forEach(r -> {
+            for (int port : List.of(r.port(), r.pgBouncerPort())) {
+                EndpointUpdated holder = byPort.putIfAbsent(port, r);
+                if (holder != null) {
+                    LOG.errorf("router: port %d of server %s is also the port of server %s (newer): not routed", port,
+                            r.name(), holder.name());
+                    conflicts.put(r.serverId(), "port " + port + " belongs to server " + holder.name() + " now");
+                } else if (!ours.contains(port) && !free(port)) {
+                    LOG.errorf("router: port %d of server %s is taken by another program: not routed", port, r.name());
+                    skipped.add(port);
+                }
+            }
+        });
+        Collection<EndpointUpdated> routed = routes.values().stream().filter(r -> !conflicts.containsKey(r.serverId())).toList();
+        String conf = HaproxyConf.render(new HaproxyConf.Input(dir().toString(), socketDir().toString(),
+                config.router().bindAddress(), config.router().checkInterval(), routed, skipped,
+                os.isRoot() ? Optional.of(config.router().osUser()) : Optional.empty()));
+        Path file = dir().resolve("haproxy.cfg");
+        Long master = masterPid();
+        if (conf.equals(currentConfigFile()) && master != null) {
+            appliedConfig = conf;
+            return;
+        }
+        try {
+            Path next = dir().resolve("haproxy.cfg.next");
+            Files.writeString(next, conf);
+            if (!Files.exists(dir().resolve("server-state"))) {
+                Files.writeString(dir().resolve("server-state"), "1\n");
+            }
+            OsCommands.Result check = os.run(dir(), Map.of(), 30, List.of(config.router().haproxyBin(), "-c", "-q", "-f", next.toString()));
+            if (check.exitCode() != 0) {
+                throw new IllegalStateException("HAProxy refused the generated configuration: " + check.output().strip());
+            }
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (master == null) {
+            LOG.infof("router: starting HAProxy (%d endpoint(s))", routes.size());
+            OsCommands.Result r = os.run(dir(), Map.of(), 30, List.of(config.router().haproxyBin(), "-D", "-f", file.toString()));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("HAProxy did not start: " + r.output().strip());
+            }
+            awaitWorker(null);
+        } else {
+            String before = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
+            saveServerState();
+            LOG.infof("router: reloading HAProxy (%d endpoint(s)); established connections stay", routes.size());
+            os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-USR2", Long.toString(master)));
+            awaitWorker(before);
+        }
+        appliedConfig = conf;
+    }
+
+    public synchronized List<RouteStatus> statuses() {
+        Map<String, Map<String, String[]>> stats = stats();
+        return routes.values().stream().map(r -> status(r, stats)).toList();
+    }
+
+    public synchronized Optional<RouteStatus> status(String serverId) {
+        EndpointUpdated r = routes.get(serverId);
+        return r == null ? Optional.empty() : Optional.of(status(r, stats()));
+    }
+
+    private RouteStatus status(EndpointUpdated r, Map<String, Map<String, String[]>> stats) {
+        Map<String, String[]> pg = stats.getOrDefault("be_" + r.serverId(), Map.of());
+        Map<String, String[]> bouncer = stats.getOrDefault("be_" + r.serverId() + "_pgbouncer", Map.of());
+        List<RouteStatus.Member> members = new ArrayList<>();
+        String primary = null;
+        boolean bouncerUp = false;
+        for (var m : r.members()) {
+            String[] s = pg.get(m.instanceId());
+            String[] b = bouncer.get(m.instanceId());
+            String state = s == null ? "UNKNOWN" : s[0];
+            if (state.startsWith("UP") && primary == null) {
+                primary = m.instanceId(); // balance first: the first member that is UP takes the connections
+            }
+            bouncerUp |= b != null && b[0].startsWith("UP");
+            members.add(new RouteStatus.Member(m.instanceId(), m.agentId(), m.host() + ":" + m.port(), state,
+                    b == null ? "UNKNOWN" : b[0], s == null ? null : s[1]));
+        }
+        String reason = null;
+        if (conflicts.containsKey(r.serverId())) {
+            reason = conflicts.get(r.serverId());
+        } else if (skipped.contains(r.port())) {
+            reason = "port " + r.port() + " is taken on the router host by another program";
+        } else if (!r.publicNetworkAccess()) {
+            reason = "public network access is disabled: the endpoint admits no one";
+        } else if (r.members().isEmpty()) {
+            reason = "the server has no instance";
+        } else if (primary == null) {
+            reason = "no member is a healthy primary; last checks: " + members.stream()
+                    .map(m -> m.instanceId() + " " + m.state() + (m.lastCheck() == null ? "" : " (" + m.lastCheck() + ")"))
+                    .toList();
+        }
+        return new RouteStatus(r.serverId(), r.host(), r.port(), r.pgBouncerPort(), r.generation(), reason == null,
+                primary, bouncerUp && reason == null, reason, members);
+    }
+
+    /** show stat: backend → server → {status, last check}. */
+    private Map<String, Map<String, String[]>> stats() {
+        Map<String, Map<String, String[]>> out = new HashMap<>();
+        String csv;
+        try {
+            csv = command("show stat");
+        } catch (RuntimeException e) {
+            return out;
+        }
+        List<String> lines = csv.lines().toList();
+        if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
+            return out;
+        }
+        List<String> header = List.of(lines.get(0).substring(2).split(","));
+        int px = header.indexOf("pxname");
+        int sv = header.indexOf("svname");
+        int status = header.indexOf("status");
+        int check = header.indexOf("check_status");
+        int desc = header.indexOf("last_chk");
+        int agent = header.indexOf("agent_status");
+        int agentDesc = header.indexOf("last_agt");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (f.length <= Math.max(desc, check) || "BACKEND".equals(f[sv]) || "FRONTEND".equals(f[sv])) {
+                continue;
+            }
+            String last = (f[check] + " " + f[desc]).trim();
+            if (agent >= 0 && agentDesc >= 0 && agentDesc < f.length && !f[agent].isEmpty()) {
+                last += "; agent " + (f[agent] + " " + f[agentDesc]).trim();
+            }
+            out.computeIfAbsent(f[px], k -> new HashMap<>()).put(f[sv], new String[] {f[status], last.isEmpty() ? null : last});
+        }
+        return out;
+    }
+
+    /** One command on HAProxy's admin socket; its answer. */
+    String command(String command) {
+        Path socket = socketDir().resolve("admin.sock");
+        try (AFUNIXSocket s = AFUNIXSocket.newInstance()) {
+            s.connect(AFUNIXSocketAddress.of(socket.toFile()));
+            s.setSoTimeout(3000);
+            s.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HAProxy admin socket " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until a worker (other than the one that answered {@code before}) serves the admin socket. */
+    private void awaitWorker(String before) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                String pid = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
+                if (!pid.isEmpty() && !pid.equals(before)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("HAProxy worker did not come up within 10 s" + (last == null ? "" : ": " + last));
+    }
+
+    /** Health states of the current worker, so the new worker starts where it left off (no flapping to a standby). */
+    private void saveServerState() {
+        try {
+            Path file = dir().resolve("server-state");
+            Files.writeString(file, command("show servers state"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("router: server state not saved before reload: %s", e.getMessage());
+        }
+    }
+
+    private void save() {
+        try {
+            Path tmp = dir().resolve("routes.json.tmp");
+            json.writeValue(tmp.toFile(), routes);
+            Files.move(tmp, dir().resolve("routes.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String currentConfigFile() {
+        try {
+            Path file = dir().resolve("haproxy.cfg");
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The ports a configuration binds. */
+    static Set<Integer> ports(String conf) {
+        Set<Integer> out = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^    bind \\S*:(\\d+)$").matcher(conf);
+        while (m.find()) {
+            out.add(Integer.parseInt(m.group(1)));
+        }
+        return out;
+    }
+
+    private Long masterPid() {
+        try {
+            Path file = dir().resolve("haproxy.pid");
+            if (!Files.exists(file)) {
+                return null;
+            }
+            long pid = Long.parseLong(Files.readString(file).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)).map(p -> pid).orElse(null);
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Stops HAProxy (the agent is shutting the router role down for good, e.g. in tests). */
+    public synchronized void stopHaproxy() {
+        Long master = masterPid();
+        if (master != null) {
+            os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-TERM", Long.toString(master)));
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
