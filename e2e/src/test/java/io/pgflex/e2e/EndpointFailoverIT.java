@@ -57,7 +57,12 @@ class EndpointFailoverIT {
     void theEndpointLeadsToAPromotedInstanceWithinOneSecond() throws Exception {
         Stack.start();
         String base = Stack.servers(SUB, "rg-e2e") + "/failover-by-hand";
-        int endpoint = Stack.readyServer(SUB, "failover-by-hand", Stack.serverBody("15", "appadmin", PASSWORD, "1"));
+        int endpoint = Stack.readyServer(SUB, "failover-by-hand", """
+                {"location": "local", "sku": {"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
+                 "properties": {"version": "15", "availabilityZone": "1", "administratorLogin": "appadmin",
+                 "administratorLoginPassword": "%s"}}""".formatted(PASSWORD));
+        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\":{\"value\":\"on\",\"source\":\"user-override\"}}")
+                .put(base + "/configurations/pgbouncer.enabled"));
         Map<String, Object> member = Stack.api(SUB).get(base + "/endpoint").then().statusCode(200)
                 .body("properties.state", equalTo("Routable")).extract().path("properties.members[0]");
         String primaryId = (String) member.get("instanceId");
@@ -68,8 +73,8 @@ class EndpointFailoverIT {
         String standbyId = UUID.randomUUID().toString();
         String spec = """
                 {"operationId":"by-hand","serverId":"%s","subscriptionId":"%s","serverName":"failover-by-hand",
-                 "engineVersion":"15","skuName":"Standard_B2s","storageSizeGb":32,"adminLogin":"appadmin",
-                 "adminPasswordVerifier":"%s","parameters":{},
+                 "engineVersion":"15","skuName":"Standard_D2ds_v5","storageSizeGb":32,"adminLogin":"appadmin",
+                 "adminPasswordVerifier":"%s","parameters":{"pgbouncer.enabled":"on"},
                  "firewallRules":[{"name":"local","startIpAddress":"127.0.0.1","endIpAddress":"127.0.0.1"}],
                  "publicNetworkAccess":true,"desiredState":"Running"}"""
                 .formatted(serverId, SUB, PasswordUtil.encodeScramSha256(PASSWORD.toCharArray()));
@@ -95,6 +100,7 @@ class EndpointFailoverIT {
                         .body("properties.primaryInstanceId", equalTo(primaryId))
                         .body("properties.members[1].state", org.hamcrest.Matchers.startsWith("DOWN")));
         assertEquals(primaryPort, serverPort(endpoint), "the endpoint leads to the primary, not to the standby");
+        assertEquals(primaryPort, serverPort(endpoint + 1000), "and so does its PgBouncer port");
 
         // a client keeps connecting to the endpoint; the primary stops, the standby is promoted
         AtomicLong firstOnNewPrimary = new AtomicLong();
@@ -127,6 +133,9 @@ class EndpointFailoverIT {
             s.execute("CREATE TABLE after_promotion (v int)"); // it takes writes: a primary
         }
         Stack.api(SUB).get(base + "/endpoint").then().body("properties.primaryInstanceId", equalTo(standbyId));
+        // pooled connections follow too: the PgBouncer port leads to the new primary's PgBouncer
+        await("PgBouncer follows").atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> serverPort(endpoint + 1000) == standbyPort);
 
         agent("agent-2").delete("/agent/v1/instances/" + standbyId).then().statusCode(200);
         Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
@@ -139,10 +148,10 @@ class EndpointFailoverIT {
                  "checkHost":"127.0.0.1","checkPort":%d}""".formatted(instanceId, agentId, port, port + 1000, checkPort);
     }
 
-    /** The port of the PostgreSQL the endpoint leads to (the instance's own port, seen from inside). */
+    /** The port of the PostgreSQL the endpoint leads to (the instance's own port, seen from inside), or -1 for a standby. */
     static int serverPort(int endpoint) throws Exception {
         try (Connection c = Stack.connect(endpoint, "appadmin", PASSWORD); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT inet_server_port(), pg_is_in_recovery()")) {
+             ResultSet rs = s.executeQuery("SELECT current_setting('port')::int, pg_is_in_recovery()")) {
             rs.next();
             return rs.getBoolean(2) ? -1 : rs.getInt(1);
         }

@@ -88,6 +88,8 @@ class EndpointIT {
         assertEquals("1", pooled.getValue().strip());
         var plainPooled = run(List.of("psql", "-X", "-tA", conninfo(bouncer, "disable"), "-c", "SELECT 1"));
         assertNotEquals(0, plainPooled.getKey(), "a plain connection to PgBouncer must be refused: " + plainPooled.getValue());
+        Stack.api(SUB).body("{\"sku\":{\"name\":\"Standard_B2s\",\"tier\":\"Burstable\"}}").patch(base)
+                .then().statusCode(400).body("error.code", equalTo("PgBouncerNotSupportedOnBurstable"));
         var connectEach = run(List.of("pgbench", "-S", "-C", "-c", "4", "-t", "25", "-n", conninfo(bouncer, "require")));
         assertEquals(0, connectEach.getKey(), connectEach.getValue());
         assertTrue(connectEach.getValue().contains("number of transactions actually processed: 100/100"), connectEach.getValue());

@@ -37,7 +37,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static java.util.Optional<ServiceProcess> attach(String module, int port, long pid) {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> new ServiceProcess(module, port, h, Path.of("target/e2e-logs").resolve(module + ".log")));
+                .map(h -> new ServiceProcess(module, port, h, Path.of("target/e2e-logs").resolve(module + "-" + port + ".log")));
     }
 
     public long pid() {
@@ -57,7 +57,8 @@ public final class ServiceProcess implements AutoCloseable {
                     + " builds the modules in order)");
         }
         try {
-            Path log = Files.createDirectories(Path.of("target/e2e-logs")).resolve(module + ".log");
+            // one log per process: two agents (or a service restarted on another port) do not share a file
+            Path log = Files.createDirectories(Path.of("target/e2e-logs")).resolve(module + "-" + port + ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
