@@ -36,7 +36,9 @@ public final class ServiceProcess implements AutoCloseable {
      * resources again in a new class loader when the application restarts; the process stays one).
      */
     public static java.util.Optional<ServiceProcess> attach(String module, int port, long pid) {
+        // the pid must still be that java process (pids are reused)
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("java") && c.contains(module)).orElse(false))
                 .map(h -> new ServiceProcess(module, port, h, Path.of("target/e2e-logs").resolve(module + "-" + port + ".log")));
     }
 

@@ -8,9 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,8 +16,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,11 +33,16 @@ public class AgentCheckServer {
     private final PrimaryProbe probe;
     private final InstanceStore store;
     private final PgBouncerManager pgbouncer;
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "pgflex-agent-check");
-        t.setDaemon(true);
-        return t;
-    });
+    /** A few threads and a bounded queue: a flood of checks is refused, it does not pile up sockets. */
+    private final java.util.concurrent.ThreadPoolExecutor workers = new java.util.concurrent.ThreadPoolExecutor(4, 4,
+            60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(256), r -> {
+                Thread t = new Thread(r, "pgflex-agent-check");
+                t.setDaemon(true);
+                return t;
+            });
+    /** The instances, read from disk at most every half second (checks come several times a second per member). */
+    private volatile java.util.List<InstanceRecord> records = java.util.List.of();
+    private volatile long recordsAt;
     private volatile ServerSocket socket;
 
     public AgentCheckServer(AgentConfig config, PrimaryProbe probe, InstanceStore store, PgBouncerManager pgbouncer) {
@@ -82,7 +83,11 @@ public class AgentCheckServer {
         while (!socket.isClosed()) {
             try {
                 Socket client = socket.accept();
-                workers.execute(() -> answer(client));
+                try {
+                    workers.execute(() -> answer(client));
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    client.close(); // no answer: HAProxy keeps the member as it is
+                }
             } catch (IOException e) {
                 if (!socket.isClosed()) {
                     LOG.warnf("agent-check: %s", e.getMessage());
@@ -93,28 +98,64 @@ public class AgentCheckServer {
 
     private void answer(Socket client) {
         try (client) {
-            client.setSoTimeout(2000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
-            String line = in.readLine();
-            String reply = reply(line == null ? "" : line.trim());
-            client.getOutputStream().write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
+            String line = readLine(client, 1000);
+            String reply = line == null ? null : reply(line.trim());
+            if (reply != null) {
+                client.getOutputStream().write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
         } catch (IOException e) {
             LOG.debugf("agent-check: %s", e.getMessage());
         }
     }
 
-    /** The agent-check answer to one request line. */
+    /** One request line of at most 256 bytes within {@code millis} in all; null when it does not come. */
+    private static String readLine(Socket client, long millis) throws IOException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        java.io.InputStream in = client.getInputStream();
+        StringBuilder line = new StringBuilder();
+        while (line.length() < 256) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return null;
+            }
+            client.setSoTimeout((int) left);
+            int c;
+            try {
+                c = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            }
+            if (c < 0 || c == '\n') {
+                return line.toString();
+            }
+            line.append((char) c);
+        }
+        return null;
+    }
+
+    private java.util.List<InstanceRecord> records() {
+        if (System.nanoTime() - recordsAt > 500_000_000L) {
+            records = store.records();
+            recordsAt = System.nanoTime();
+        }
+        return records;
+    }
+
+    /** The agent-check answer to one request line; null for no answer (PostgreSQL too slow to tell). */
     String reply(String line) {
         String[] words = line.split("\\s+");
         if (words.length < 2) {
             return "down #expected: <serverId> <instanceId> [pgbouncer]";
         }
-        Optional<InstanceRecord> instance = store.records().stream()
+        Optional<InstanceRecord> instance = records().stream()
                 .filter(r -> r.instanceId().equals(words[1]) && words[0].equals(r.serverId())).findFirst();
         if (instance.isEmpty()) {
             return "down #no such instance on this agent";
         }
         PrimaryProbe.Observation o = probe.observe(instance.get());
+        if (!o.known()) {
+            return null;
+        }
         if (!o.primary()) {
             return "down #" + o.detail().replaceAll("[\\r\\n#]", " ");
         }

@@ -33,8 +33,15 @@ public class PrimaryProbe {
     static final long FRESH_MILLIS = 50;
     static final long TIMEOUT_MILLIS = 400;
 
-    /** What the probe saw. */
-    public record Observation(boolean primary, String detail, long atNanos) {
+    /**
+     * What the probe saw. {@code known} is false when PostgreSQL did not answer in time: a slow
+     * primary is not evidence of a dead one, so the routers' agent-check then gives no answer
+     * (HAProxy keeps the member as it is) rather than "down" (which would cut its sessions).
+     */
+    public record Observation(boolean primary, String detail, long atNanos, boolean known) {
+        Observation(boolean primary, String detail, long atNanos) {
+            this(primary, detail, atNanos, true);
+        }
     }
 
     private final InstanceStore store;
@@ -79,7 +86,7 @@ public class PrimaryProbe {
             last.put(id, o);
             return o;
         } catch (TimeoutException e) {
-            return new Observation(false, "PostgreSQL did not answer within " + TIMEOUT_MILLIS + " ms", System.nanoTime());
+            return new Observation(false, "PostgreSQL did not answer within " + TIMEOUT_MILLIS + " ms", System.nanoTime(), false);
         } catch (ExecutionException e) {
             return new Observation(false, String.valueOf(e.getCause().getMessage()), System.nanoTime());
         } catch (InterruptedException e) {

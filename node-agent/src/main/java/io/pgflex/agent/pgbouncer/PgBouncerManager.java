@@ -59,18 +59,37 @@ public class PgBouncerManager {
                 layout.log().resolve("pgbouncer.log").toString(), parameters,
                 record.spec().firewallRules() == null ? List.of() : record.spec().firewallRules(),
                 record.spec().publicNetworkAccess(), config.routerAddresses(), knowsMaxPrepared());
-        boolean changed = write(layout.pgbouncer().resolve("pgbouncer.ini"), PgBouncerConf.ini(in))
-                | write(layout.pgbouncer().resolve("hba.conf"), PgBouncerConf.hba(in))
-                | write(layout.pgbouncer().resolve("users.txt"), PgBouncerConf.users());
+        String ini = PgBouncerConf.ini(in);
+        String hba = PgBouncerConf.hba(in);
+        write(layout.pgbouncer().resolve("pgbouncer.ini"), ini);
+        write(layout.pgbouncer().resolve("hba.conf"), hba);
+        write(layout.pgbouncer().resolve("users.txt"), PgBouncerConf.users());
         os.chownToPostgres(layout.pgbouncer());
+        // "applied" records what the running PgBouncer took in, written only after its start or
+        // reload: a reload lost to a crash (or a failed signal) is done on the next apply
+        String wanted = io.pgflex.agent.config.PostgresConf.sha256(ini + "\n--\n" + hba);
+        Path applied = layout.pgbouncer().resolve("applied");
         Long pid = pid(layout);
         if (pid == null) {
             LOG.infof("instance %s: starting PgBouncer on port %d", record.instanceId(), port(record));
             os.runAsPostgres(layout.root(), Map.of(), 30, config.pgbouncerBin(), "-d",
                     layout.pgbouncer().resolve("pgbouncer.ini").toString());
-        } else if (changed) {
+            write(applied, wanted);
+        } else if (!wanted.equals(read(applied))) {
             LOG.infof("instance %s: PgBouncer settings changed, reloading it", record.instanceId());
-            signal(pid, "HUP");
+            OsCommands.Result r = os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-HUP", Long.toString(pid)));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("PgBouncer was not reloaded: " + r.output().strip());
+            }
+            write(applied, wanted);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -145,12 +164,16 @@ public class PgBouncerManager {
         }
         for (String db : databases) {
             try (Connection c = sql.connect(layout, port, db); Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT to_regprocedure('pgflex.pgbouncer_auth(text)') IS NOT NULL")) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_userbyid(nspowner) FROM pg_catalog.pg_namespace"
+                        + " WHERE nspname = 'pgflex'")) {
+                    if (rs.next() && !HbaConf.AGENT_ROLE.equals(rs.getString(1))) {
+                        // someone else's schema of that name: PgBouncer's lookup must not run code they own
+                        LOG.errorf("database %s has a schema pgflex owned by %s: PgBouncer cannot authenticate"
+                                + " clients of this database until it is renamed", db, rs.getString(1));
                         continue;
                     }
                 }
+                // created again every time (cheap, idempotent): what runs is always pgflex's own definition
                 s.execute("CREATE SCHEMA IF NOT EXISTS pgflex");
                 s.execute("REVOKE ALL ON SCHEMA pgflex FROM PUBLIC");
                 s.execute("CREATE OR REPLACE FUNCTION pgflex.pgbouncer_auth(p_user text)"
@@ -161,6 +184,9 @@ public class PgBouncerManager {
                 s.execute("REVOKE ALL ON FUNCTION pgflex.pgbouncer_auth(text) FROM PUBLIC");
                 s.execute("GRANT USAGE ON SCHEMA pgflex TO " + HbaConf.PGBOUNCER_ROLE);
                 s.execute("GRANT EXECUTE ON FUNCTION pgflex.pgbouncer_auth(text) TO " + HbaConf.PGBOUNCER_ROLE);
+            } catch (SQLException e) {
+                // one database that cannot take the function (being dropped, say) does not stop the others
+                LOG.warnf("database %s: PgBouncer's lookup function not installed: %s", db, e.getMessage());
             }
         }
     }

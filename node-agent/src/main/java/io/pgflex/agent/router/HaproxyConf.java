@@ -39,6 +39,9 @@ public final class HaproxyConf {
         out.append("    pidfile ").append(in.dir()).append("/haproxy.pid\n");
         out.append("    stats socket ").append(in.socketDir()).append("/admin.sock mode 600 level admin expose-fd listeners\n");
         out.append("    server-state-file ").append(in.dir()).append("/server-state\n");
+        // every reload leaves the old worker serving its established sessions; one that has lived
+        // through 50 reloads is stopped, so long-lived idle sessions cannot pile up workers forever
+        out.append("    mworker-max-reloads 50\n");
         in.osUser().ifPresent(user -> {
             // the master stays root (it re-reads the configuration on reload and sizes maxconn from the
             // host's descriptor limit); the workers, which handle the traffic, run as this user
@@ -47,7 +50,12 @@ public final class HaproxyConf {
         out.append('\n');
         out.append("defaults\n");
         out.append("    mode tcp\n");
-        out.append("    timeout connect 2s\n");
+        // a connection that arrives while a failed primary is not yet marked down is refused by it:
+        // HAProxy tries again after min(timeout connect, 1 s), on another member (redispatch), so
+        // such a client waits half a second at most instead of three retries of a second each
+        out.append("    timeout connect 500ms\n");
+        out.append("    retries 2\n");
+        out.append("    option redispatch 1\n");
         out.append("    timeout client 24h\n");
         out.append("    timeout server 24h\n");
         out.append("    timeout check 600ms\n");
@@ -97,6 +105,20 @@ public final class HaproxyConf {
                     .append(" check agent-check agent-addr ").append(host(m.checkHost())).append(" agent-port ")
                     .append(m.checkPort()).append(" agent-inter ").append(inter).append("ms agent-send \"")
                     .append(id).append(' ').append(safe(m.instanceId())).append(primary ? "" : " pgbouncer").append("\\n\"\n");
+        }
+    }
+
+    /** Throws when something of {@code route} cannot be written into the configuration. */
+    public static void check(EndpointUpdated route) {
+        safe(route.serverId());
+        safe(route.name());
+        for (EndpointMember m : route.members()) {
+            safe(m.instanceId());
+            host(m.host());
+            host(m.checkHost());
+        }
+        if (route.publicNetworkAccess() && route.allowedRanges() != null) {
+            HbaConf.allowedCidrs(route.allowedRanges(), List.of());
         }
     }
 

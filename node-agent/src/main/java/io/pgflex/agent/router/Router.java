@@ -138,14 +138,26 @@ public class Router {
                 }
             }
         });
+        // a route that cannot be written into the configuration is refused alone, not with all others
+        for (EndpointUpdated r : routes.values()) {
+            try {
+                HaproxyConf.check(r);
+            } catch (IllegalArgumentException e) {
+                LOG.errorf("router: route of server %s not routed: %s", r.serverId(), e.getMessage());
+                conflicts.put(r.serverId(), "invalid route: " + e.getMessage());
+            }
+        }
         Collection<EndpointUpdated> routed = routes.values().stream().filter(r -> !conflicts.containsKey(r.serverId())).toList();
+        View routedView = new View(Map.copyOf(routes), Set.copyOf(skipped), Map.copyOf(conflicts));
         String conf = HaproxyConf.render(new HaproxyConf.Input(dir().toString(), socketDir().toString(),
                 config.router().bindAddress(), config.router().checkInterval(), routed, skipped,
                 os.isRoot() ? Optional.of(config.router().osUser()) : Optional.empty()));
         Path file = dir().resolve("haproxy.cfg");
         Long master = masterPid();
-        if (conf.equals(currentConfigFile()) && master != null) {
-            appliedConfig = conf;
+        // appliedConfig is what the running HAProxy took in (null after a start of the agent: reload
+        // once, in case a reload was lost to a crash); it is set only after a reload went through
+        if (conf.equals(appliedConfig) && master != null) {
+            view = routedView;
             return;
         }
         try {
@@ -173,23 +185,36 @@ public class Router {
             String before = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
             saveServerState();
             LOG.infof("router: reloading HAProxy (%d endpoint(s)); established connections stay", routes.size());
-            os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-USR2", Long.toString(master)));
+            OsCommands.Result r = os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-USR2", Long.toString(master)));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("HAProxy was not reloaded: " + r.output().strip());
+            }
             awaitWorker(before);
         }
         appliedConfig = conf;
+        view = routedView; // status requests see a route once HAProxy has it
     }
 
-    public synchronized List<RouteStatus> statuses() {
+    /** What the last apply routed: read by status requests without waiting for a reload in progress. */
+    private record View(Map<String, EndpointUpdated> routes, Set<Integer> skipped, Map<String, String> conflicts) {
+    }
+
+    private volatile View view = new View(Map.of(), Set.of(), Map.of());
+
+    public List<RouteStatus> statuses() {
+        View v = view;
         Map<String, Map<String, String[]>> stats = stats();
-        return routes.values().stream().map(r -> status(r, stats)).toList();
+        return v.routes().values().stream().sorted(java.util.Comparator.comparing(EndpointUpdated::serverId))
+                .map(r -> status(v, r, stats)).toList();
     }
 
-    public synchronized Optional<RouteStatus> status(String serverId) {
-        EndpointUpdated r = routes.get(serverId);
-        return r == null ? Optional.empty() : Optional.of(status(r, stats()));
+    public Optional<RouteStatus> status(String serverId) {
+        View v = view;
+        EndpointUpdated r = v.routes().get(serverId);
+        return r == null ? Optional.empty() : Optional.of(status(v, r, stats()));
     }
 
-    private RouteStatus status(EndpointUpdated r, Map<String, Map<String, String[]>> stats) {
+    private RouteStatus status(View v, EndpointUpdated r, Map<String, Map<String, String[]>> stats) {
         Map<String, String[]> pg = stats.getOrDefault("be_" + r.serverId(), Map.of());
         Map<String, String[]> bouncer = stats.getOrDefault("be_" + r.serverId() + "_pgbouncer", Map.of());
         List<RouteStatus.Member> members = new ArrayList<>();
@@ -207,9 +232,9 @@ public class Router {
                     b == null ? "UNKNOWN" : b[0], s == null ? null : s[1]));
         }
         String reason = null;
-        if (conflicts.containsKey(r.serverId())) {
-            reason = conflicts.get(r.serverId());
-        } else if (skipped.contains(r.port())) {
+        if (v.conflicts().containsKey(r.serverId())) {
+            reason = v.conflicts().get(r.serverId());
+        } else if (v.skipped().contains(r.port())) {
             reason = "port " + r.port() + " is taken on the router host by another program";
         } else if (!r.publicNetworkAccess()) {
             reason = "public network access is disabled: the endpoint admits no one";

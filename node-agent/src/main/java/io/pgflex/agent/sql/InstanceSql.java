@@ -30,7 +30,12 @@ public class InstanceSql {
         props.setProperty("sslmode", "disable");
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "pgflex-agent");
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + database, props);
+        // the name as a property, not in the URL: a database named with URL syntax stays a name
+        props.setProperty("PGDBNAME", database);
+        // tenants own databases and may set their search_path: the agent (a superuser) resolves
+        // names in pg_catalog only, never in a schema a tenant could fill
+        props.setProperty("options", "-c search_path=pg_catalog,pg_temp");
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/", props);
     }
 
     /**

@@ -47,6 +47,11 @@ class PgBouncerConfTest {
         assertTrue(hba.contains("hostssl   all        all           127.0.0.1/32  scram-sha-256"), hba);
         assertTrue(hba.contains("hostnossl all        all           0.0.0.0/0  reject"), hba);
         assertFalse(PgBouncerConf.hba(input(Map.of(), false)).contains("hostssl"), "public access off admits no one");
+        // pgflex's roles are in users.txt without a password: never admitted from the network
+        int agentReject = hba.indexOf("host      all        pgflex_agent  0.0.0.0/0  reject");
+        int bouncerReject = hba.indexOf("host      all        pgflex_pgbouncer  0.0.0.0/0  reject");
+        int firstAllow = hba.indexOf("hostssl");
+        assertTrue(agentReject >= 0 && bouncerReject >= 0 && agentReject < firstAllow && bouncerReject < firstAllow, hba);
     }
 
     @Test

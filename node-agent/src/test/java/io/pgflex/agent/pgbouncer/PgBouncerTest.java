@@ -102,6 +102,19 @@ class PgBouncerTest {
         });
         assertTrue(wrong.getMessage().contains("password") || wrong.getMessage().contains("authentication"), wrong.getMessage());
 
+        // pgflex's own roles (known to PgBouncer without a password, trusted by PostgreSQL over the
+        // socket) are turned away before any authentication
+        for (String role : new String[] {"pgflex_agent", "pgflex_pgbouncer"}) {
+            SQLException refused = assertThrows(SQLException.class, () -> {
+                Properties p = new Properties();
+                p.setProperty("user", role);
+                p.setProperty("password", "anything");
+                p.setProperty("sslmode", "require");
+                DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + bouncer + "/postgres", p).close();
+            });
+            assertTrue(refused.getMessage().contains("login rejected"), role + ": " + refused.getMessage());
+        }
+
         // no secret in PgBouncer's files: the verifier is looked up through auth_query
         var dir = store.layout(id).pgbouncer();
         for (String f : new String[] {"pgbouncer.ini", "users.txt", "hba.conf"}) {

@@ -63,6 +63,9 @@ public class Endpoints {
     /** The whole route of the server as it stands, with the next generation (the row is locked by the caller). */
     @Transactional(Transactional.TxType.MANDATORY)
     public EndpointUpdated route(ServerEntity s, String operationId) {
+        if (s.endpointPort == null) {
+            s.endpointPort = allocatePort(); // a server from before endpoints existed gets one now
+        }
         s.endpointGeneration++;
         List<FirewallRange> ranges = FirewallRuleEntity.ofServer(s.id).stream()
                 .map(r -> new FirewallRange(r.key.name, r.startIp, r.endIp)).toList();

@@ -146,7 +146,7 @@ public class OperationSteps {
             outbox.publish(route);
             return route.generation();
         });
-        awaitRouter(target.server(), generation, true);
+        awaitRouter(target.server(), generation, routable(target));
         finish(op, s -> {
             record(s, status);
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
