@@ -87,6 +87,15 @@ public class TopicBootstrap {
                 }
                 LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
             }
+            // pgflex.servers is kept for good: a router that starts without its saved routes (a new
+            // router host, a lost disk) rebuilds every endpoint from it, however old the server
+            admin.incrementalAlterConfigs(java.util.Map.of(
+                    new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                            Topics.SERVERS),
+                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all().get(10, TimeUnit.SECONDS);
         }
     }
 }
