@@ -115,8 +115,10 @@ class EndpointFailoverIT {
                 }
             }
         }, "endpoint-client");
-        Path primaryData = NodeAgentResource.dataRoot("agent-1").resolve("instances").resolve(primaryId).resolve("pgdata");
-        pgCtl("-D", primaryData.toString(), "-m", "immediate", "-w", "stop");
+        Path primaryRoot = NodeAgentResource.dataRoot("agent-1").resolve("instances").resolve(primaryId);
+        // fence first, as the HA failover does: its agent neither reports it primary nor starts it again
+        Files.writeString(primaryRoot.resolve("fenced"), "fenced by hand\n");
+        pgCtl("-D", primaryRoot.resolve("pgdata").toString(), "-m", "immediate", "-w", "stop");
         client.start();
         pgCtl("-D", standbyData.toString(), "-w", "promote");
         long promoted = System.nanoTime();

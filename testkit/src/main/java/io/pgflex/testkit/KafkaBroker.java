@@ -243,12 +243,22 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
+
+    /**
+     * A port free right now that this JVM has not handed out before: the system may offer the same
+     * ephemeral port to two calls in a row (a broker and its controller got one port once).
+     */
+    static synchronized int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -168,6 +168,56 @@ public class InstanceManager {
         }
     }
 
+    /** When each instance that failed to start again may be tried next (exponential backoff). */
+    private final Map<String, long[]> restartBackoff = new ConcurrentHashMap<>();
+
+    /**
+     * The watchdog: PostgreSQL (or its PgBouncer) that should run but does not — it crashed, or was
+     * killed — is started again in place, with crash recovery, within about a second. A fenced
+     * instance is never started (the HA failover fenced it: it must not come back as a primary);
+     * one that keeps failing to start is tried with a growing pause (up to a minute).
+     */
+    @io.quarkus.scheduler.Scheduled(every = "${pgflex.agent.watchdog-interval:1s}", delayed = "5s",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void watchdog() {
+        for (InstanceRecord seen : store.records()) {
+            String id = seen.instanceId();
+            if (seen.spec() == null || seen.spec().desiredState() != DesiredState.Running || seen.state() != InstanceState.Running
+                    || Files.exists(store.layout(id).fencedMark())) {
+                continue;
+            }
+            long[] backoff = restartBackoff.get(id);
+            if (backoff != null && System.nanoTime() < backoff[0]) {
+                continue;
+            }
+            synchronized (lock(id)) {
+                InstanceRecord record = store.read(id).orElse(null);
+                InstanceLayout layout = store.layout(id);
+                if (record == null || record.spec() == null || record.spec().desiredState() != DesiredState.Running
+                        || record.state() != InstanceState.Running || Files.exists(layout.fencedMark())) {
+                    continue; // changed meanwhile (stopped, deleted, fenced)
+                }
+                try {
+                    if (!store.running(id)) {
+                        LOG.warnf("instance %s: PostgreSQL should run but does not; starting it again (crash recovery)", id);
+                        ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
+                        LOG.infof("instance %s: PostgreSQL runs again", id);
+                    }
+                    if (io.pgflex.agent.pgbouncer.PgBouncerSettings.enabled(record.spec().parameters())
+                            && !pgbouncer.running(layout)) {
+                        LOG.warnf("instance %s: PgBouncer should run but does not; starting it again", id);
+                        pgbouncer.apply(layout, record);
+                    }
+                    restartBackoff.remove(id);
+                } catch (RuntimeException | SQLException e) {
+                    long pause = backoff == null ? 2 : Math.min(60, backoff[1] * 2);
+                    restartBackoff.put(id, new long[] {System.nanoTime() + pause * 1_000_000_000L, pause});
+                    LOG.errorf("instance %s: not started again (%s); next try in %d s", id, e.getMessage(), pause);
+                }
+            }
+        }
+    }
+
     InstanceStatus status(InstanceRecord r) {
         InstanceState state = r.state();
         if (state == InstanceState.Running && !store.running(r.instanceId())) {

@@ -160,4 +160,47 @@ class InstanceLifecycleTest {
                 .when().put("/agent/v1/instances/i-noengine")
                 .then().statusCode(400).body("error.code", equalTo("InvalidInstanceSpec"));
     }
+
+    @Test
+    void aCrashedPostgresIsStartedAgainButAFencedOneStaysDown() throws Exception {
+        String id = "w-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = agent().body(spec(UUID.randomUUID().toString(), "Running", LOCALHOST_RULE))
+                .when().put("/agent/v1/instances/" + id).then().statusCode(200).extract().path("port");
+        Path root = config.dataRoot().toAbsolutePath().resolve("instances").resolve(id);
+        try {
+            try (Connection c = connect(port, "appadmin", PASSWORD, "require"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE survived (v text)");
+                s.execute("INSERT INTO survived VALUES ('committed before the crash')");
+            }
+            killPostmaster(root);
+            org.awaitility.Awaitility.await("PostgreSQL started again by the agent").atMost(java.time.Duration.ofSeconds(30))
+                    .ignoreExceptions().until(() -> {
+                        try (Connection c = connect(port, "appadmin", PASSWORD, "require")) {
+                            return "committed before the crash".equals(single(c, "SELECT v FROM survived"));
+                        }
+                    });
+
+            // fenced (as a failover leaves the old primary): the agent does not bring it back
+            Files.writeString(root.resolve("fenced"), "fenced by test\n");
+            killPostmaster(root);
+            org.awaitility.Awaitility.await("a fenced instance stays down").during(java.time.Duration.ofSeconds(4))
+                    .atMost(java.time.Duration.ofSeconds(6)).until(() -> {
+                        try (Connection c = connect(port, "appadmin", PASSWORD, "require")) {
+                            return false;
+                        } catch (SQLException down) {
+                            return true;
+                        }
+                    });
+        } finally {
+            agent().when().delete("/agent/v1/instances/" + id).then().statusCode(200);
+        }
+    }
+
+    /** SIGKILL to the postmaster, as a crash would do; waits until it is gone. */
+    static void killPostmaster(Path root) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(root.resolve("pgdata/postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        postmaster.destroyForcibly();
+        postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }
