@@ -146,7 +146,7 @@ public class OperationSteps {
             outbox.publish(route);
             return route.generation();
         });
-        awaitRouter(target.server(), generation, routable(target));
+        awaitRouter(target.server(), generation, routable(target), routable(target) && pgBouncer(target.spec().parameters()));
         finish(op, s -> {
             record(s, status);
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
@@ -172,7 +172,7 @@ public class OperationSteps {
             outbox.publish(route);
             return route.generation();
         });
-        awaitRouter(target.server(), generation, routable(target));
+        awaitRouter(target.server(), generation, routable(target), routable(target) && pgBouncer(target.spec().parameters()));
         Map<String, String> detail = detail(op);
         finish(op, server -> {
             record(server, status);
@@ -203,7 +203,7 @@ public class OperationSteps {
         });
         InstanceStatus status = agent(s).restart(s.instanceId);
         // the router saw the instance go away: done when it routes to it again
-        awaitRouter(s, 0, s.publicNetworkAccess);
+        awaitRouter(s, 0, s.publicNetworkAccess, s.publicNetworkAccess && pgBouncer(InstanceSpecs.parameters(s, json)));
         finish(op, server -> {
             record(server, status);
             server.state = ServerLifecycle.succeeded(op.kind, server.state);
@@ -245,16 +245,17 @@ public class OperationSteps {
 
     /**
      * Waits (up to {@code pgflex.provisioning.endpoint.router-wait}) until the router has taken in route {@code generation}, and
-     * for a new server until the endpoint leads to it. A router that is down or slow does not fail
+     * when the server runs until its endpoint (and, with PgBouncer on, its PgBouncer port) leads to it. A router that is down or slow does not fail
      * the operation: the route waits in Kafka and the router applies it when it is back.
      */
-    private void awaitRouter(ServerEntity s, long generation, boolean routable) {
+    private void awaitRouter(ServerEntity s, long generation, boolean routable, boolean pgBouncer) {
         long deadline = System.nanoTime() + config.endpoint().routerWait().toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
                 RouteStatus route = agents.client(config.endpoint().routerAgent()).route(s.id.toString());
-                if (route.generation() >= generation && (!routable || route.routable())) {
+                if (route.generation() >= generation && (!routable || route.routable())
+                        && (!pgBouncer || route.pgBouncerRoutable())) {
                     return;
                 }
                 last = route.routable() ? "generation " + route.generation() : String.valueOf(route.reason());
@@ -275,6 +276,10 @@ public class OperationSteps {
     /** Whether the endpoint should lead somewhere once the operation is done: the server runs and admits clients. */
     private static boolean routable(Target target) {
         return target.spec().desiredState() == InstanceSpec.DesiredState.Running && target.server().publicNetworkAccess;
+    }
+
+    private static boolean pgBouncer(Map<String, String> parameters) {
+        return parameters != null && io.pgflex.provisioning.configuration.ParameterPolicy.on(parameters.get("pgbouncer.enabled"));
     }
 
     private interface Completion {
