@@ -286,8 +286,8 @@ public class InstanceManager {
         // settings.applied records what the running server last took in (written after its reload or
         // start succeeded), so a reload or restart lost to a crash is done on the next apply
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
-        writeIfChanged(layout.postgresqlConf(), conf.content());
-        writeIfChanged(layout.hbaConf(), hba);
+        OsCommands.writeIfChanged(layout.postgresqlConf(), conf.content());
+        OsCommands.writeIfChanged(layout.hbaConf(), hba);
         os.chownToPostgres(layout.conf());
         Map<String, String> now = written(layout);
         boolean restart = !before.isEmpty() && PostgresConf.RESTART_PARAMETERS.stream()
@@ -388,19 +388,6 @@ public class InstanceManager {
 
     private Object lock(String instanceId) {
         return locks.computeIfAbsent(instanceId, k -> new Object());
-    }
-
-    private static boolean writeIfChanged(Path file, String content) {
-        try {
-            if (Files.exists(file) && Files.readString(file).equals(content)) {
-                return false;
-            }
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Map<String, String> readSettings(Path file) {

@@ -34,7 +34,8 @@ public class PortAllocator {
         throw new IllegalStateException("no free port left in " + config.portRangeStart() + "-" + config.portRangeEnd());
     }
 
-    static boolean free(int port) {
+    /** Whether {@code port} can be bound on all addresses right now. */
+    public static boolean free(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
             s.setReuseAddress(true);
             return true;

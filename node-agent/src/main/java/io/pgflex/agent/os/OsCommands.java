@@ -55,6 +55,37 @@ public class OsCommands {
         }
     }
 
+    /**
+     * The pid in {@code pidFile} when that process is alive and runs {@code program} (pids are
+     * reused: a stale pid file must not name someone else's process); null otherwise.
+     */
+    public static Long livePid(Path pidFile, String program) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return null;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith(program)).orElse(false)).map(p -> pid).orElse(null);
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Writes a file the agent generates unless it already holds {@code content}; whether it wrote. */
+    public static boolean writeIfChanged(Path file, String content) {
+        try {
+            if (Files.exists(file) && Files.readString(file).equals(content)) {
+                return false;
+            }
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Result run(Path workDir, Map<String, String> env, long timeoutSeconds, List<String> cmd) {
         try {
             Path out = Files.createTempFile("pgflex-agent-", ".out");

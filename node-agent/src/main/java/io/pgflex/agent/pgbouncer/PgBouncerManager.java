@@ -8,7 +8,6 @@ import io.pgflex.agent.os.OsCommands;
 import io.pgflex.agent.sql.InstanceSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,9 +60,9 @@ public class PgBouncerManager {
                 record.spec().publicNetworkAccess(), config.routerAddresses(), knowsMaxPrepared());
         String ini = PgBouncerConf.ini(in);
         String hba = PgBouncerConf.hba(in);
-        write(layout.pgbouncer().resolve("pgbouncer.ini"), ini);
-        write(layout.pgbouncer().resolve("hba.conf"), hba);
-        write(layout.pgbouncer().resolve("users.txt"), PgBouncerConf.users());
+        OsCommands.writeIfChanged(layout.pgbouncer().resolve("pgbouncer.ini"), ini);
+        OsCommands.writeIfChanged(layout.pgbouncer().resolve("hba.conf"), hba);
+        OsCommands.writeIfChanged(layout.pgbouncer().resolve("users.txt"), PgBouncerConf.users());
         os.chownToPostgres(layout.pgbouncer());
         // "applied" records what the running PgBouncer took in, written only after its start or
         // reload: a reload lost to a crash (or a failed signal) is done on the next apply
@@ -74,14 +73,14 @@ public class PgBouncerManager {
             LOG.infof("instance %s: starting PgBouncer on port %d", record.instanceId(), port(record));
             os.runAsPostgres(layout.root(), Map.of(), 30, config.pgbouncerBin(), "-d",
                     layout.pgbouncer().resolve("pgbouncer.ini").toString());
-            write(applied, wanted);
+            OsCommands.writeIfChanged(applied, wanted);
         } else if (!wanted.equals(read(applied))) {
             LOG.infof("instance %s: PgBouncer settings changed, reloading it", record.instanceId());
             OsCommands.Result r = os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-HUP", Long.toString(pid)));
             if (r.exitCode() != 0) {
                 throw new IllegalStateException("PgBouncer was not reloaded: " + r.output().strip());
             }
-            write(applied, wanted);
+            OsCommands.writeIfChanged(applied, wanted);
         }
     }
 
@@ -102,7 +101,7 @@ public class PgBouncerManager {
         LOG.infof("instance %s: stopping PgBouncer", instanceId);
         signal(pid, "TERM");
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (alive(pid) && System.nanoTime() < deadline) {
+        while (pid.equals(pid(layout)) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -110,7 +109,7 @@ public class PgBouncerManager {
                 return;
             }
         }
-        if (alive(pid)) {
+        if (pid.equals(pid(layout))) {
             signal(pid, "KILL");
         }
     }
@@ -202,37 +201,10 @@ public class PgBouncerManager {
 
     /** PgBouncer's pid when the process in its pid file is a PgBouncer that runs. */
     private static Long pid(InstanceLayout layout) {
-        Path file = layout.pgbouncer().resolve("pgbouncer.pid");
-        try {
-            if (!Files.exists(file)) {
-                return null;
-            }
-            long pid = Long.parseLong(Files.readString(file).trim());
-            return alive(pid) ? pid : null;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .flatMap(p -> p.info().command()).map(c -> c.endsWith("pgbouncer")).orElse(false);
+        return OsCommands.livePid(layout.pgbouncer().resolve("pgbouncer.pid"), "pgbouncer");
     }
 
     private void signal(long pid, String signal) {
         os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-" + signal, Long.toString(pid)));
-    }
-
-    private static boolean write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            if (Files.exists(file) && Files.readString(file).equals(content)) {
-                return false;
-            }
-            Files.writeString(file, content);
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -10,8 +10,6 @@ import io.pgflex.contracts.events.EndpointUpdated;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +43,6 @@ public class Router {
     private final ObjectMapper json;
     private final InstanceStore store;
     private final Map<String, EndpointUpdated> routes = new TreeMap<>();
-    private final Set<Integer> skipped = new HashSet<>();
-    private final Map<String, String> conflicts = new HashMap<>();
     private String appliedConfig;
     private boolean fresh;
 
@@ -121,8 +117,8 @@ public class Router {
     public synchronized void apply() {
         save();
         Set<Integer> ours = masterPid() == null ? Set.of() : ports(appliedConfig == null ? currentConfigFile() : appliedConfig);
-        skipped.clear();
-        conflicts.clear();
+        Set<Integer> skipped = new HashSet<>();
+        Map<String, String> conflicts = new HashMap<>();
         // two routes on one port (a route whose server was deleted while the router missed it): the newer wins
         Map<Integer, EndpointUpdated> byPort = new HashMap<>();
         routes.values().stream().sorted(java.util.Comparator.comparing(EndpointUpdated::updatedAt).reversed()).forEach(r -> {
@@ -132,7 +128,7 @@ public class Router {
                     LOG.errorf("router: port %d of server %s is also the port of server %s (newer): not routed", port,
                             r.name(), holder.name());
                     conflicts.put(r.serverId(), "port " + port + " belongs to server " + holder.name() + " now");
-                } else if (!ours.contains(port) && !free(port)) {
+                } else if (!ours.contains(port) && !io.pgflex.agent.instances.PortAllocator.free(port)) {
                     LOG.errorf("router: port %d of server %s is taken by another program: not routed", port, r.name());
                     skipped.add(port);
                 }
@@ -360,33 +356,6 @@ public class Router {
     }
 
     private Long masterPid() {
-        try {
-            Path file = dir().resolve("haproxy.pid");
-            if (!Files.exists(file)) {
-                return null;
-            }
-            long pid = Long.parseLong(Files.readString(file).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)).map(p -> pid).orElse(null);
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** Stops HAProxy (the agent is shutting the router role down for good, e.g. in tests). */
-    public synchronized void stopHaproxy() {
-        Long master = masterPid();
-        if (master != null) {
-            os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-TERM", Long.toString(master)));
-        }
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
-            s.setReuseAddress(true);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return OsCommands.livePid(dir().resolve("haproxy.pid"), "haproxy");
     }
 }

@@ -148,7 +148,7 @@ public class OperationSteps {
         });
         awaitRouter(target.server(), generation, routable(target), routable(target) && pgBouncer(target.spec().parameters()));
         finish(op, s -> {
-            record(s, status);
+            // where it runs was recorded with its route, above
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
             return new ServerProvisioned(s.id.toString(), s.subscriptionId, op.id.toString(), ServerProvisioned.VERSION,
                     s.name, s.host, s.port, s.version, s.minorVersion, clock.instant());

@@ -234,7 +234,7 @@ public class ServerService {
         try {
             Map<?, ?> parameters = json.readValue(s.parameters, Map.class);
             Object v = parameters.get("pgbouncer.enabled");
-            return v != null && List.of("on", "true", "1", "yes").contains(v.toString().toLowerCase());
+            return v != null && io.pgflex.provisioning.configuration.ParameterPolicy.on(v.toString());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
