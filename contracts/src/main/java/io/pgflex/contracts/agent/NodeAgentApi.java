@@ -72,6 +72,42 @@ public interface NodeAgentApi {
     @Path("/router/servers/{serverId}")
     RouteStatus route(@PathParam("serverId") String serverId);
 
+    /**
+     * Converges the instance's replication role (slots, synchronous_standby_names, primary_conninfo)
+     * and renews its primary lease. Sent by ha-service every probe interval.
+     */
+    @PUT
+    @Path("/instances/{instanceId}/replication")
+    ReplicationStatus replicate(@PathParam("instanceId") String instanceId, ReplicationSpec spec);
+
+    /** Replication as the agent sees it now; a standby also probes its primary. */
+    @GET
+    @Path("/instances/{instanceId}/replication")
+    ReplicationStatus replication(@PathParam("instanceId") String instanceId);
+
+    /** Creates the instance as a standby cloned from another agent's instance; a standby that exists is left as it is. */
+    @PUT
+    @Path("/instances/{instanceId}/clone")
+    ReplicationStatus cloneFrom(@PathParam("instanceId") String instanceId, CloneRequest request);
+
+    /** Promotes a standby (pg_ctl promote); promoting a primary changes nothing. */
+    @POST
+    @Path("/instances/{instanceId}/promote")
+    ReplicationStatus promote(@PathParam("instanceId") String instanceId);
+
+    /** Marks the instance fenced and stops it; its lsn is the last one it wrote before the stop. */
+    @POST
+    @Path("/instances/{instanceId}/fence")
+    ReplicationStatus fence(@PathParam("instanceId") String instanceId, FenceRequest request);
+
+    /**
+     * Starts a fenced former primary that was shut down cleanly (planned switchover) as a standby of
+     * {@code upstream}, which must have all of its WAL.
+     */
+    @POST
+    @Path("/instances/{instanceId}/rejoin")
+    ReplicationStatus rejoin(@PathParam("instanceId") String instanceId, HaPeer upstream);
+
     /** Stops the instance and removes its data. Deleting a missing instance succeeds. */
     @DELETE
     @Path("/instances/{instanceId}")

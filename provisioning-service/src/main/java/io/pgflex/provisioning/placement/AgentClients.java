@@ -2,14 +2,10 @@ package io.pgflex.provisioning.placement;
 
 import io.pgflex.contracts.agent.NodeAgentApi;
 import io.pgflex.provisioning.ProvisioningConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.client.ClientRequestFilter;
-import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /** A typed HTTP client per node agent (the contract in {@link NodeAgentApi}), carrying the agent bearer token. */
 @ApplicationScoped
@@ -30,16 +26,8 @@ public class AgentClients {
     }
 
     public NodeAgentApi client(String agentId) {
-        return clients.computeIfAbsent(agentId, id -> {
-            String token = config.agentToken();
-            ClientRequestFilter auth = request -> request.getHeaders().putSingle("Authorization", "Bearer " + token);
-            return QuarkusRestClientBuilder.newBuilder()
-                    .baseUri(URI.create(agent(id).url()))
-                    .connectTimeout(5, TimeUnit.SECONDS)
-                    .readTimeout(180, TimeUnit.SECONDS)
-                    .register(auth)
-                    .build(NodeAgentApi.class);
-        });
+        return clients.computeIfAbsent(agentId, id -> io.pgflex.support.agents.AgentClientFactory.client(agent(id).url(),
+                config.agentToken(), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(180)));
     }
 
     private ProvisioningConfig.Agent agent(String agentId) {
