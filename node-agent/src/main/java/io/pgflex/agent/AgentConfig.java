@@ -66,6 +66,20 @@ public interface AgentConfig {
     @WithDefault("0.0.0.0")
     String checkAddress();
 
+    /**
+     * A synchronous primary that hears neither from ha-service nor from its standby for this long is
+     * isolated: it stops serving and fences itself (it may have been failed over meanwhile).
+     */
+    @WithDefault("3s")
+    Duration isolationTimeout();
+
+    /**
+     * Password of the role {@code pgflex_probe} (no privileges, TLS and SCRAM only) that ha-service
+     * and standbys' agents probe primaries with; the same on every agent and ha-service.
+     */
+    @WithDefault("pgflex-probe")
+    String probePassword();
+
     /** PgBouncer program (Debian package pgbouncer). */
     @WithDefault("/usr/sbin/pgbouncer")
     String pgbouncerBin();

@@ -22,6 +22,11 @@ public class AgentErrors {
     }
 
     @ServerExceptionMapper
+    public Response fenced(io.pgflex.agent.replication.ReplicationManager.FencedException e) {
+        return error(409, "InstanceFenced", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response badSpec(IllegalArgumentException e) {
         return error(400, "InvalidInstanceSpec", e.getMessage());
     }

@@ -32,11 +32,14 @@ public class AgentResource implements NodeAgentApi {
     private final PgBouncerManager pgbouncer;
     private final Router router;
     private final io.pgflex.agent.health.AgentCheckServer checks;
+    private final io.pgflex.agent.replication.ReplicationManager replication;
 
     public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
                          InstanceSql sql, PgBouncerManager pgbouncer, Router router,
-                         io.pgflex.agent.health.AgentCheckServer checks) {
+                         io.pgflex.agent.health.AgentCheckServer checks,
+                         io.pgflex.agent.replication.ReplicationManager replication) {
         this.checks = checks;
+        this.replication = replication;
         this.pgbouncer = pgbouncer;
         this.router = router;
         this.config = config;
@@ -123,5 +126,35 @@ public class AgentResource implements NodeAgentApi {
     @Override
     public InstanceStatus delete(String instanceId) {
         return manager.delete(instanceId);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus replicate(String instanceId, io.pgflex.contracts.agent.ReplicationSpec spec) {
+        return replication.replicate(instanceId, spec);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus replication(String instanceId) {
+        return replication.status(instanceId, true);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus cloneFrom(String instanceId, io.pgflex.contracts.agent.CloneRequest request) {
+        return replication.cloneFrom(instanceId, request);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus promote(String instanceId) {
+        return replication.promote(instanceId);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus fence(String instanceId, io.pgflex.contracts.agent.FenceRequest request) {
+        return replication.fence(instanceId, request);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.ReplicationStatus rejoin(String instanceId, io.pgflex.contracts.agent.HaPeer upstream) {
+        return replication.rejoin(instanceId, upstream);
     }
 }

@@ -12,6 +12,10 @@ public final class HbaConf {
     public static final String AGENT_ROLE = "pgflex_agent";
     /** The role PgBouncer looks up users' SCRAM verifiers as (auth_user); no password, local socket only. */
     public static final String PGBOUNCER_ROLE = "pgflex_pgbouncer";
+    /** The role ha-service and standbys' agents probe a primary with (no privileges; TLS and SCRAM). */
+    public static final String PROBE_ROLE = io.pgflex.contracts.agent.Probes.ROLE;
+    /** The role standbys stream WAL as. */
+    public static final String REPLICATION_ROLE = "pgflex_replication";
 
     private HbaConf() {
     }
@@ -30,6 +34,12 @@ public final class HbaConf {
         out.append("host      all          ").append(AGENT_ROLE).append("  all  reject\n");
         out.append("host      all          ").append(PGBOUNCER_ROLE).append("  all  reject\n");
         out.append("hostnossl all          all           all  reject\n");
+        // the control plane's probes and the standbys come from hosts of pgflex, not from clients:
+        // not subject to the firewall rules, TLS and SCRAM with secrets only pgflex holds
+        out.append("hostssl   postgres     ").append(PROBE_ROLE).append("  all  scram-sha-256\n");
+        out.append("hostssl   replication  ").append(REPLICATION_ROLE).append("  all  scram-sha-256\n");
+        out.append("host      all          ").append(PROBE_ROLE).append("  all  reject\n");
+        out.append("host      all          ").append(REPLICATION_ROLE).append("  all  reject\n");
         if (publicNetworkAccess) {
             for (String cidr : allowedCidrs(rules, routerAddresses)) {
                 out.append("hostssl   all          all           ").append(cidr).append("  scram-sha-256\n");

@@ -38,9 +38,14 @@ public class PrimaryProbe {
      * primary is not evidence of a dead one, so the routers' agent-check then gives no answer
      * (HAProxy keeps the member as it is) rather than "down" (which would cut its sessions).
      */
-    public record Observation(boolean primary, String detail, long atNanos, boolean known) {
+    public record Observation(boolean primary, String detail, long atNanos, boolean known, boolean liveStandby,
+                              boolean isolated) {
         Observation(boolean primary, String detail, long atNanos) {
-            this(primary, detail, atNanos, true);
+            this(primary, detail, atNanos, true, false, false);
+        }
+
+        Observation(boolean primary, String detail, long atNanos, boolean known) {
+            this(primary, detail, atNanos, known, false, false);
         }
     }
 
@@ -55,9 +60,12 @@ public class PrimaryProbe {
         return t;
     });
 
-    public PrimaryProbe(InstanceStore store, InstanceSql sql) {
+    private final io.pgflex.agent.replication.HaLease lease;
+
+    public PrimaryProbe(InstanceStore store, InstanceSql sql, io.pgflex.agent.replication.HaLease lease) {
         this.store = store;
         this.sql = sql;
+        this.lease = lease;
     }
 
     /** The instance of {@code serverId} this agent holds, if any. */
@@ -76,7 +84,7 @@ public class PrimaryProbe {
         }
         Observation seen = last.get(id);
         if (seen != null && System.nanoTime() - seen.atNanos() < TimeUnit.MILLISECONDS.toNanos(FRESH_MILLIS)) {
-            return seen;
+            return judged(id, seen);
         }
         // one probe per instance at a time: a caller joins the one in flight, or starts a new one
         CompletableFuture<Observation> probe = inFlight.compute(id, (k, running) -> running != null && !running.isDone()
@@ -84,7 +92,7 @@ public class PrimaryProbe {
         try {
             Observation o = probe.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             last.put(id, o);
-            return o;
+            return judged(id, o);
         } catch (TimeoutException e) {
             return new Observation(false, "PostgreSQL did not answer within " + TIMEOUT_MILLIS + " ms", System.nanoTime(), false);
         } catch (ExecutionException e) {
@@ -93,6 +101,15 @@ public class PrimaryProbe {
             Thread.currentThread().interrupt();
             return new Observation(false, "interrupted", System.nanoTime());
         }
+    }
+
+    /** A synchronous primary cut off from ha-service and its standby may have been failed over: not primary. */
+    private Observation judged(String id, Observation o) {
+        if (o.primary() && lease.isolated(id, store.replication(id).orElse(null), o.liveStandby())) {
+            return new Observation(false, "isolated: no word from ha-service or its standby for " + lease.timeoutMillis()
+                    + " ms", o.atNanos(), true, false, true);
+        }
+        return o;
     }
 
     private Observation probe(InstanceLayout layout, InstanceRecord record) {
@@ -104,10 +121,14 @@ public class PrimaryProbe {
                 c.setNetworkTimeout(probes, 5_000); // a hung server does not hold the probe forever
                 connections.put(id, c);
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            // a standby that answered within the isolation timeout: the primary is not cut off
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(),"
+                    + " (SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND reply_time > now() - "
+                    + lease.timeoutMillis() + " * interval '1 millisecond')")) {
                 rs.next();
                 boolean standby = rs.getBoolean(1);
-                return new Observation(!standby, standby ? "the instance is a standby" : "primary", System.nanoTime());
+                return new Observation(!standby, standby ? "the instance is a standby" : "primary", System.nanoTime(), true,
+                        rs.getLong(2) > 0, false);
             }
         } catch (SQLException | RuntimeException e) {
             Connection broken = connections.remove(id);

@@ -51,6 +51,16 @@ public record InstanceLayout(Path root, Path socketDir) {
         return root.resolve("fenced");
     }
 
+    /** The replication role ha-service gave the instance (absent: a plain single primary). */
+    public Path replicationFile() {
+        return root.resolve("replication.json");
+    }
+
+    /** The replication role's password for a standby's primary_conninfo (PostgreSQL's user, 0600). */
+    public Path passfile() {
+        return conf().resolve("replication.pgpass");
+    }
+
     public Path postmasterPid() {
         return pgdata().resolve("postmaster.pid");
     }

@@ -43,12 +43,15 @@ public class InstanceManager {
     private final InstanceSql sql;
     private final ResourceLimits limits;
     private final io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer;
+    private final io.pgflex.agent.replication.HaLease lease;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public InstanceManager(AgentConfig config, InstanceStore store, PortAllocator ports, EngineCatalogue engines,
                            OsCommands os, InstanceSql sql, ResourceLimits limits,
-                           io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer) {
+                           io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer,
+                           io.pgflex.agent.replication.HaLease lease) {
         this.pgbouncer = pgbouncer;
+        this.lease = lease;
         this.config = config;
         this.store = store;
         this.ports = ports;
@@ -74,7 +77,11 @@ public class InstanceManager {
                 if (spec.desiredState() == DesiredState.Running) {
                     ensureRunning(layout, record, engine, restartNeeded);
                     limits.apply(instanceId, layout, sku);
-                    sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
+                    if (!standby(instanceId)) {
+                        // roles replicate: a standby gets them from its primary (and is read-only)
+                        sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
+                        sql.ensureProbeRole(layout, record.port(), config.probePassword());
+                    }
                     pgbouncer.apply(layout, record);
                     record = record.with(InstanceState.Running, null);
                 } else {
@@ -154,6 +161,12 @@ public class InstanceManager {
         for (InstanceRecord record : store.records()) {
             if (record.spec() != null && record.spec().desiredState() == DesiredState.Running
                     && record.state() != InstanceState.Failed && !store.running(record.instanceId())) {
+                if (Files.exists(store.layout(record.instanceId()).fencedMark())
+                        || !lease.mayStart(record.instanceId(), store.replication(record.instanceId()).orElse(null))) {
+                    LOG.warnf("instance %s: not started: it is fenced, or a synchronous primary that ha-service has not"
+                            + " confirmed since this agent started (it may have been failed over)", record.instanceId());
+                    continue;
+                }
                 try {
                     synchronized (lock(record.instanceId())) {
                         LOG.infof("instance %s should run: starting it", record.instanceId());
@@ -198,6 +211,11 @@ public class InstanceManager {
                     continue; // changed meanwhile (stopped, deleted, fenced)
                 }
                 try {
+                    if (!store.running(id) && !lease.mayStart(id, store.replication(id).orElse(null))) {
+                        LOG.warnf("instance %s: PostgreSQL does not run; not started again: a synchronous primary that"
+                                + " ha-service has not confirmed for %d ms (it may be failing over)", id, lease.timeoutMillis());
+                        continue;
+                    }
                     if (!store.running(id)) {
                         LOG.warnf("instance %s: PostgreSQL should run but does not; starting it again (crash recovery)", id);
                         ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
@@ -280,7 +298,8 @@ public class InstanceManager {
         InstanceSpec spec = record.spec();
         PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
-                layout.log().toString(), postgresParameters(spec), hostParameters(layout)));
+                layout.log().toString(), withReplication(layout, record.instanceId(), postgresParameters(spec)),
+                hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess(),
                 config.routerAddresses());
         // settings.applied records what the running server last took in (written after its reload or
@@ -356,6 +375,96 @@ public class InstanceManager {
         return settings;
     }
 
+    /** Whether ha-service made the instance a standby. */
+    public boolean standby(String instanceId) {
+        return store.replication(instanceId).map(io.pgflex.agent.replication.ReplicationState::standby).orElse(false);
+    }
+
+    /** The user's parameters plus the replication role's (which win); writes a standby's passfile. */
+    private Map<String, String> withReplication(InstanceLayout layout, String instanceId, Map<String, String> parameters) {
+        var state = store.replication(instanceId).orElse(null);
+        if (state == null) {
+            return parameters;
+        }
+        Map<String, String> out = new java.util.TreeMap<>(parameters);
+        out.putAll(state.parameters(instanceId, layout.passfile()));
+        if (state.password() != null) {
+            try {
+                Files.createDirectories(layout.conf());
+                OsCommands.writeIfChanged(layout.passfile(), state.passfileLine());
+                Files.setPosixFilePermissions(layout.passfile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the configuration again (reloading a running server when it changed): after a replication change. */
+    public void reconfigure(String instanceId) {
+        synchronized (lock(instanceId)) {
+            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            InstanceLayout layout = store.layout(instanceId);
+            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            Sku sku = Sku.ofApiName(record.spec().skuName()).orElseThrow();
+            writeConfig(layout, record, engine, sku);
+        }
+    }
+
+    /** Starts the instance's PostgreSQL (and PgBouncer) if it does not run. */
+    public void start(String instanceId) {
+        synchronized (lock(instanceId)) {
+            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            InstanceLayout layout = store.layout(instanceId);
+            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            writeConfig(layout, record, engine, Sku.ofApiName(record.spec().skuName()).orElseThrow());
+            ensureRunning(layout, record, engine, false);
+            try {
+                pgbouncer.apply(layout, record);
+            } catch (SQLException e) {
+                throw new InstanceException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Stops the instance's PostgreSQL and PgBouncer ({@code mode}: immediate or fast). */
+    public void stop(String instanceId, String mode) {
+        synchronized (lock(instanceId)) {
+            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            InstanceLayout layout = store.layout(instanceId);
+            pgbouncer.stop(layout, instanceId);
+            stopIfRunning(layout, engines.resolve(record.engineVersion().split("\\.")[0]), mode);
+        }
+    }
+
+    /** Stops at once without waiting for the instance's lock (fencing: whatever else runs on it). */
+    public void stopUnlocked(String instanceId, String mode) {
+        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        InstanceLayout layout = store.layout(instanceId);
+        pgbouncer.stop(layout, instanceId);
+        stopIfRunning(layout, engines.resolve(record.engineVersion().split("\\.")[0]), mode);
+    }
+
+    /** Runs {@code work} holding the instance's lock (no other command changes it meanwhile). */
+    public <T> T locked(String instanceId, java.util.function.Supplier<T> work) {
+        synchronized (lock(instanceId)) {
+            return work.get();
+        }
+    }
+
+    /** A new instance's record on a free port (a clone: its data comes from another agent). */
+    public InstanceRecord register(String instanceId, InstanceSpec spec, String engineVersion) {
+        synchronized (ports) {
+            int port = ports.allocate();
+            LOG.infof("instance %s for server %s (%s): standby, PostgreSQL %s on port %d", instanceId, spec.serverName(),
+                    spec.serverId(), engineVersion, port);
+            InstanceRecord record = new InstanceRecord(instanceId, spec.serverId(), spec.subscriptionId(), "Standby", port,
+                    engineVersion, InstanceState.Creating, withoutSecret(spec), null);
+            store.write(record);
+            return record;
+        }
+    }
+
     /** The user's parameters that are PostgreSQL's (pgbouncer.* belong to PgBouncer). */
     private static Map<String, String> postgresParameters(InstanceSpec spec) {
         Map<String, String> out = new java.util.TreeMap<>();
@@ -429,7 +538,7 @@ public class InstanceManager {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -88,13 +88,17 @@ public class InstanceStore {
 
     /** Writes instance.json atomically (temp file + rename), owner-only. */
     public void write(InstanceRecord record) {
-        InstanceLayout layout = layout(record.instanceId());
+        writeOwnerOnly(layout(record.instanceId()).recordFile(), record);
+    }
+
+    /** {@code value} as JSON in {@code file}, atomically (temp file + rename), readable by the agent alone. */
+    private void writeOwnerOnly(Path file, Object value) {
         try {
-            Files.createDirectories(layout.root());
-            Path tmp = layout.root().resolve("instance.json.tmp");
-            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, layout.recordFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,5 +134,23 @@ public class InstanceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the agent data root " + config.dataRoot(), e);
         }
+    }
+
+    /** The instance's replication state, if ha-service gave it one. */
+    public Optional<io.pgflex.agent.replication.ReplicationState> replication(String instanceId) {
+        Path file = layout(instanceId).replicationFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(file.toFile(), io.pgflex.agent.replication.ReplicationState.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + file, e);
+        }
+    }
+
+    /** Writes replication.json atomically, owner-only (it holds the replication password). */
+    public void writeReplication(String instanceId, io.pgflex.agent.replication.ReplicationState state) {
+        writeOwnerOnly(layout(instanceId).replicationFile(), state);
     }
 }

@@ -43,6 +43,8 @@ public class Router {
     private final ObjectMapper json;
     private final InstanceStore store;
     private final Map<String, EndpointUpdated> routes = new TreeMap<>();
+    /** Per server, the members a failover took away from it (the old primary): not routed until rebuilt. */
+    private final Map<String, Set<String>> fenced = new TreeMap<>();
     private String appliedConfig;
     private boolean fresh;
 
@@ -78,6 +80,11 @@ public class Router {
                 routes.putAll(json.readValue(file.toFile(), new TypeReference<Map<String, EndpointUpdated>>() {
                 }));
             }
+            Path fencedFile = dir().resolve("fenced.json");
+            if (Files.exists(fencedFile)) {
+                fenced.putAll(json.readValue(fencedFile.toFile(), new TypeReference<Map<String, Set<String>>>() {
+                }));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the router directory " + dir(), e);
         }
@@ -105,7 +112,28 @@ public class Router {
         return true;
     }
 
+    /**
+     * A failover started: the old primary leaves the server's endpoint at once (a hung host keeps its
+     * port accepting and its agent silent, so health checks alone would keep routing to it) and
+     * stays out until it is rebuilt; the new primary is back in if it was out.
+     */
+    public synchronized boolean failover(String serverId, String oldPrimary, String newPrimary) {
+        Set<String> out = fenced.computeIfAbsent(serverId, k -> new java.util.TreeSet<>());
+        boolean changed = out.add(oldPrimary) | out.remove(newPrimary);
+        if (changed) {
+            LOG.warnf("router: failover of server %s: instance %s no longer routed", serverId, oldPrimary);
+        }
+        return changed;
+    }
+
+    /** A rebuilt standby may be routed again (it becomes UP only when it is the primary). */
+    public synchronized boolean rebuilt(String serverId, String instanceId) {
+        Set<String> out = fenced.get(serverId);
+        return out != null && out.remove(instanceId);
+    }
+
     public synchronized boolean remove(String serverId) {
+        fenced.remove(serverId);
         if (routes.remove(serverId) == null) {
             return false;
         }
@@ -143,7 +171,8 @@ public class Router {
                 conflicts.put(r.serverId(), "invalid route: " + e.getMessage());
             }
         }
-        Collection<EndpointUpdated> routed = routes.values().stream().filter(r -> !conflicts.containsKey(r.serverId())).toList();
+        Collection<EndpointUpdated> routed = routes.values().stream().filter(r -> !conflicts.containsKey(r.serverId()))
+                .map(this::withoutFenced).toList();
         View routedView = new View(Map.copyOf(routes), Set.copyOf(skipped), Map.copyOf(conflicts));
         String conf = HaproxyConf.render(new HaproxyConf.Input(dir().toString(), socketDir().toString(),
                 config.router().bindAddress(), config.router().checkInterval(), routed, skipped,
@@ -326,8 +355,22 @@ public class Router {
         }
     }
 
+    private EndpointUpdated withoutFenced(EndpointUpdated r) {
+        Set<String> out = fenced.getOrDefault(r.serverId(), Set.of());
+        if (out.isEmpty()) {
+            return r;
+        }
+        return new EndpointUpdated(r.serverId(), r.subscriptionId(), r.operationId(), r.version(), r.name(), r.generation(),
+                r.host(), r.port(), r.pgBouncerPort(), r.publicNetworkAccess(), r.allowedRanges(),
+                r.members().stream().filter(m -> !out.contains(m.instanceId())).toList(), r.updatedAt());
+    }
+
     private void save() {
         try {
+            Path fencedTmp = dir().resolve("fenced.json.tmp");
+            json.writeValue(fencedTmp.toFile(), fenced);
+            Files.move(fencedTmp, dir().resolve("fenced.json"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             Path tmp = dir().resolve("routes.json.tmp");
             json.writeValue(tmp.toFile(), routes);
             Files.move(tmp, dir().resolve("routes.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

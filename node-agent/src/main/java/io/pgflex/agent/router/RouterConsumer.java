@@ -5,6 +5,8 @@ import io.pgflex.agent.AgentConfig;
 import io.pgflex.contracts.events.CloudEvents;
 import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.EventType;
+import io.pgflex.contracts.events.FailoverTriggered;
+import io.pgflex.contracts.events.StandbyReady;
 import io.pgflex.contracts.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +31,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Feeds the router from {@code pgflex.servers}: EndpointUpdated replaces a server's route,
- * ServerDeleted removes it. Offsets are committed only after the routes are saved and HAProxy
+ * ServerDeleted removes it; and from {@code pgflex.ha}: FailoverTriggered takes the old primary out
+ * of the route at once, StandbyReady lets a rebuilt instance back in. Offsets are committed only after the routes are saved and HAProxy
  * reloaded, so a crash in between replays the events (harmless: routes are whole snapshots with
  * generations). A failed reload is tried again on the next poll.
  */
@@ -73,7 +76,7 @@ public class RouterConsumer {
         while (running) {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties())) {
                 consumer = c;
-                c.subscribe(List.of(Topics.SERVERS), new ConsumerRebalanceListener() {
+                c.subscribe(List.of(Topics.SERVERS, Topics.HA), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     }
@@ -124,6 +127,14 @@ public class RouterConsumer {
             }
             if (EventType.SERVER_DELETED.ceType().equals(ceType) && r.key() != null) {
                 return router.remove(r.key());
+            }
+            if (EventType.FAILOVER_TRIGGERED.ceType().equals(ceType)) {
+                FailoverTriggered f = json.readValue(r.value(), FailoverTriggered.class);
+                return router.failover(f.serverId(), f.oldPrimaryInstanceId(), f.newPrimaryInstanceId());
+            }
+            if (EventType.STANDBY_READY.ceType().equals(ceType)) {
+                StandbyReady ready = json.readValue(r.value(), StandbyReady.class);
+                return router.rebuilt(ready.serverId(), ready.standbyInstanceId());
             }
         } catch (java.io.IOException | RuntimeException e) {
             // not ours to dead-letter (the services' consumers do that with the same record); said loudly

@@ -63,6 +63,29 @@ public class InstanceSql {
         }
     }
 
+    /** The probe role: may log in to database postgres and nothing else (its password is the agents' probe password). */
+    public void ensureProbeRole(InstanceLayout layout, int port, String password) throws SQLException {
+        String verifier = org.postgresql.util.PasswordUtil.encodeScramSha256(password.toCharArray());
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = local");
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + HbaConf.PROBE_ROLE
+                    + "') THEN CREATE ROLE " + HbaConf.PROBE_ROLE + " LOGIN; END IF; END $$");
+            s.execute("ALTER ROLE " + HbaConf.PROBE_ROLE + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+                    + " CONNECTION LIMIT 5 PASSWORD " + quoteLiteral(verifier));
+        }
+    }
+
+    /** The replication role standbys stream as, with {@code password} (stored as a SCRAM verifier). */
+    public void ensureReplicationRole(Connection c, String password) throws SQLException {
+        String verifier = org.postgresql.util.PasswordUtil.encodeScramSha256(password.toCharArray());
+        try (Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + HbaConf.REPLICATION_ROLE
+                    + "') THEN CREATE ROLE " + HbaConf.REPLICATION_ROLE + " LOGIN REPLICATION; END IF; END $$");
+            s.execute("ALTER ROLE " + HbaConf.REPLICATION_ROLE + " WITH LOGIN REPLICATION NOSUPERUSER PASSWORD "
+                    + quoteLiteral(verifier));
+        }
+    }
+
     public List<ParameterInfo> parameters(InstanceLayout layout, int port) throws SQLException {
         List<ParameterInfo> out = new ArrayList<>();
         try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement();

@@ -39,6 +39,9 @@ class HbaConfTest {
     void publicAccessDisabledAdmitsNoOneOverTcp() {
         String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), false,
                 List.of("127.0.0.1/32"));
-        assertFalse(hba.contains("hostssl"), hba);
+        // no client gets in over TCP; pgflex's own probe and replication roles still do (TLS, SCRAM)
+        assertFalse(hba.lines().anyMatch(l -> l.matches("hostssl\\s+all\\s+all\\s.*")), hba);
+        assertTrue(hba.lines().anyMatch(l -> l.matches("hostssl\\s+replication\\s+pgflex_replication\\s+all\\s+scram-sha-256")),
+                hba);
     }
 }
