@@ -39,4 +39,94 @@ public class HaServer extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    @Column(name = "resource_group")
+    public String resourceGroup;
+    /** Whether the server should run (a stopped server is not probed, nor failed over). */
+    public boolean running;
+    /** Grows with every failover or switchover. */
+    public long term;
+    /** Grows with every HaStateChanged. */
+    public long generation;
+    @Column(name = "primary_agent")
+    public String primaryAgent;
+    @Column(name = "primary_instance")
+    public String primaryInstance;
+    @Column(name = "primary_host")
+    public String primaryHost;
+    @Column(name = "primary_port")
+    public Integer primaryPort;
+    @Column(name = "primary_zone")
+    public String primaryZone;
+    @Column(name = "standby_agent")
+    public String standbyAgent;
+    @Column(name = "standby_instance")
+    public String standbyInstance;
+    @Column(name = "standby_host")
+    public String standbyHost;
+    @Column(name = "standby_port")
+    public Integer standbyPort;
+    @Column(name = "standby_zone")
+    public String standbyZone;
+    /** The standby instance holds data that cannot be trusted (a failed-over primary): delete it, then clone. */
+    @Column(name = "standby_reclone")
+    public boolean standbyReclone;
+    /** Why the primary runs without a synchronous standby (null when it has one or HA is off). */
+    @Column(name = "degraded_reason")
+    public String degradedReason;
+    /** The step of a failover or switchover in progress (null when none is). */
+    public String step;
+    @Column(name = "step_operation")
+    public String stepOperation;
+    @Column(name = "step_reason")
+    public String stepReason;
+    @Column(name = "step_started_at")
+    public Instant stepStartedAt;
+    @Column(name = "step_detected_ms")
+    public Long stepDetectedMs;
+    @Column(name = "step_lsn")
+    public String stepLsn;
+    /** A requested restart with failover not yet carried out: PlannedFailover or ForcedFailover. */
+    @Column(name = "pending_mode")
+    public String pendingMode;
+    /** The operation of the request pending, or of a switchover that completes when the standby is back. */
+    @Column(name = "pending_operation")
+    public String pendingOperation;
+    @Column(name = "last_failover_at")
+    public Instant lastFailoverAt;
+
+    public io.pgflex.contracts.events.HaMember primary() {
+        return primaryInstance == null ? null : new io.pgflex.contracts.events.HaMember(primaryAgent, primaryInstance,
+                primaryHost, primaryPort == null ? 0 : primaryPort, primaryZone);
+    }
+
+    public io.pgflex.contracts.events.HaMember standby() {
+        return standbyInstance == null ? null : new io.pgflex.contracts.events.HaMember(standbyAgent, standbyInstance,
+                standbyHost, standbyPort == null ? 0 : standbyPort, standbyZone);
+    }
+
+    /** Swaps primary and standby (after a promotion). */
+    public void swap() {
+        String a = primaryAgent, i = primaryInstance, h = primaryHost, z = primaryZone;
+        Integer p = primaryPort;
+        primaryAgent = standbyAgent;
+        primaryInstance = standbyInstance;
+        primaryHost = standbyHost;
+        primaryPort = standbyPort;
+        primaryZone = standbyZone;
+        standbyAgent = a;
+        standbyInstance = i;
+        standbyHost = h;
+        standbyPort = p;
+        standbyZone = z;
+    }
+
+    public void clearStandby() {
+        standbyAgent = null;
+        standbyInstance = null;
+        standbyHost = null;
+        standbyPort = null;
+        standbyZone = null;
+        standbyReclone = false;
+    }
 }

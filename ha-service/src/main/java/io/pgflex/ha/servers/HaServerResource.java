@@ -13,7 +13,16 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class HaServerResource {
 
-    public record View(String serverId, String name, String haMode, String haState, int eventsHandled, String lastEventType) {
+    public record View(String serverId, String name, String haMode, String haState, int eventsHandled, String lastEventType,
+                       io.pgflex.contracts.events.HaMember primary, io.pgflex.contracts.events.HaMember standby,
+                       String degradedReason, String step, long term, java.time.Instant lastFailoverAt,
+                       long primaryDownMillis) {
+    }
+
+    private final io.pgflex.ha.monitor.HaMonitor monitor;
+
+    public HaServerResource(io.pgflex.ha.monitor.HaMonitor monitor) {
+        this.monitor = monitor;
     }
 
     @GET
@@ -21,6 +30,7 @@ public class HaServerResource {
     public View get(@PathParam("serverId") UUID serverId) {
         HaServer s = HaServer.<HaServer>findByIdOptional(serverId)
                 .orElseThrow(() -> ArmException.notFound("ha-service does not track server " + serverId));
-        return new View(s.serverId.toString(), s.name, s.haMode, s.haState.name(), s.eventsHandled, s.lastEventType);
+        return new View(s.serverId.toString(), s.name, s.haMode, s.haState.name(), s.eventsHandled, s.lastEventType,
+                s.primary(), s.standby(), s.degradedReason, s.step, s.term, s.lastFailoverAt, monitor.primaryDownMillis(serverId));
     }
 }

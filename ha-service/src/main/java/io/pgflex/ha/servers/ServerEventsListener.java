@@ -1,5 +1,7 @@
 package io.pgflex.ha.servers;
 
+import io.pgflex.contracts.events.FailoverRequested;
+import io.pgflex.contracts.events.HaDesired;
 import io.pgflex.contracts.events.ServerDeleted;
 import io.pgflex.contracts.events.ServerRequested;
 import io.pgflex.support.inbox.EventConsumer;
@@ -31,6 +33,34 @@ public class ServerEventsListener {
         consumer.consume(record, this::apply);
     }
 
+    /** Mode and run state always; where the primary runs only for a server not yet known (then ha-service owns it). */
+    private HaServer desired(HaServer server, UUID serverId, HaDesired desired) {
+        if (server == null) {
+            server = new HaServer();
+            server.serverId = serverId;
+            server.subscriptionId = desired.subscriptionId();
+            server.name = desired.name();
+            server.haState = HaState.NotEnabled;
+            server.updatedAt = clock.instant();
+            server.haMode = desired.haMode();
+            server.persist();
+        }
+        if (!java.util.Objects.equals(server.haMode, desired.haMode())) {
+            LOG.infof("server %s: high availability %s -> %s", server.name, server.haMode, desired.haMode());
+        }
+        server.haMode = desired.haMode() == null ? "Disabled" : desired.haMode();
+        server.resourceGroup = desired.resourceGroup();
+        server.running = desired.running();
+        if (server.primaryInstance == null && desired.primary() != null) {
+            server.primaryAgent = desired.primary().agentId();
+            server.primaryInstance = desired.primary().instanceId();
+            server.primaryHost = desired.primary().host();
+            server.primaryPort = desired.primary().port();
+            server.primaryZone = desired.primary().zone();
+        }
+        return server;
+    }
+
     void apply(InboundEvent event) {
         UUID serverId = UUID.fromString(event.payload().serverId());
         HaServer server = HaServer.findById(serverId);
@@ -44,6 +74,17 @@ public class ServerEventsListener {
                 server.haState = HaState.NotEnabled;
                 server.updatedAt = clock.instant();
                 server.persist();
+            }
+        } else if (event.payload() instanceof HaDesired desired) {
+            server = desired(server, serverId, desired);
+        } else if (event.payload() instanceof FailoverRequested request && server != null) {
+            if (server.haState == HaState.Healthy && server.step == null) {
+                server.pendingMode = request.mode();
+                server.pendingOperation = request.operationId();
+                LOG.infof("server %s: %s requested (operation %s)", server.name, request.mode(), request.operationId());
+            } else {
+                LOG.warnf("server %s: %s refused: HA is %s%s", server.name, request.mode(), server.haState,
+                        server.step == null ? "" : " (" + server.step + ")");
             }
         } else if (event.payload() instanceof ServerDeleted && server != null) {
             server.delete();

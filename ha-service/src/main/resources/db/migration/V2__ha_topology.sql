@@ -1,0 +1,28 @@
+-- ha-service owns each HA server's topology: which instance is the primary, the standby, and the
+-- state machine of a failover or switchover in progress (a restarted ha-service resumes from here)
+ALTER TABLE ha_servers
+    ADD COLUMN resource_group        TEXT,
+    ADD COLUMN running               BOOLEAN     NOT NULL DEFAULT TRUE,
+    ADD COLUMN term                  BIGINT      NOT NULL DEFAULT 0,
+    ADD COLUMN generation            BIGINT      NOT NULL DEFAULT 0,
+    ADD COLUMN primary_agent         TEXT,
+    ADD COLUMN primary_instance      TEXT,
+    ADD COLUMN primary_host          TEXT,
+    ADD COLUMN primary_port          INT,
+    ADD COLUMN primary_zone          TEXT,
+    ADD COLUMN standby_agent         TEXT,
+    ADD COLUMN standby_instance      TEXT,
+    ADD COLUMN standby_host          TEXT,
+    ADD COLUMN standby_port          INT,
+    ADD COLUMN standby_zone          TEXT,
+    ADD COLUMN standby_reclone       BOOLEAN     NOT NULL DEFAULT FALSE,
+    ADD COLUMN degraded_reason       TEXT,
+    ADD COLUMN step                  TEXT,
+    ADD COLUMN step_operation        TEXT,
+    ADD COLUMN step_reason           TEXT,
+    ADD COLUMN step_started_at       TIMESTAMPTZ,
+    ADD COLUMN step_detected_ms      BIGINT,
+    ADD COLUMN step_lsn              TEXT,
+    ADD COLUMN pending_mode          TEXT,
+    ADD COLUMN pending_operation     TEXT,
+    ADD COLUMN last_failover_at      TIMESTAMPTZ;
