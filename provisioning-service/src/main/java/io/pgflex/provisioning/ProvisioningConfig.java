@@ -35,6 +35,10 @@ public interface ProvisioningConfig {
     @WithDefault("5")
     int operationMaxAttempts();
 
+    /** How long a restart with failover waits for ha-service to report the roles changed. */
+    @WithDefault("5m")
+    Duration failoverWait();
+
     /** The stable endpoints: where clients connect, whatever instance is primary. */
     Endpoint endpoint();
 

@@ -69,10 +69,21 @@ public class Endpoints {
         s.endpointGeneration++;
         List<FirewallRange> ranges = FirewallRuleEntity.ofServer(s.id).stream()
                 .map(r -> new FirewallRange(r.key.name, r.startIp, r.endIp)).toList();
-        List<EndpointMember> members = s.agentId == null || s.port == null ? List.of()
-                : List.of(member(s.instanceId, s.agentId, s.host, s.port));
+        List<EndpointMember> members = new java.util.ArrayList<>();
+        if (s.agentId != null && s.port != null) {
+            members.add(member(s.instanceId, s.agentId, s.host, s.port)); // the primary first: HAProxy's balance first
+            if (s.standbyAgentId != null && s.standbyPort != null) {
+                // a standby whose agent does not answer (its host is lost) is left out until it does
+                try {
+                    members.add(member(s.standbyInstanceId, s.standbyAgentId, s.standbyHost, s.standbyPort));
+                } catch (IllegalStateException e) {
+                    org.jboss.logging.Logger.getLogger(Endpoints.class).warnf("server %s: standby %s left out of the"
+                            + " route: %s", s.name, s.standbyInstanceId, e.getMessage());
+                }
+            }
+        }
         return new EndpointUpdated(s.id.toString(), s.subscriptionId, operationId, EndpointUpdated.VERSION, s.name,
-                s.endpointGeneration, host(), s.endpointPort, pgBouncerPort(s), s.publicNetworkAccess, ranges, members,
+                s.endpointGeneration, host(), s.endpointPort, pgBouncerPort(s), s.publicNetworkAccess, ranges, List.copyOf(members),
                 clock.instant());
     }
 

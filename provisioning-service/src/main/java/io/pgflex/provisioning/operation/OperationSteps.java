@@ -150,6 +150,7 @@ public class OperationSteps {
         finish(op, s -> {
             // where it runs was recorded with its route, above
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
+            outbox.publish(haDesired(s, op.id.toString()));
             return new ServerProvisioned(s.id.toString(), s.subscriptionId, op.id.toString(), ServerProvisioned.VERSION,
                     s.name, s.host, s.port, s.version, s.minorVersion, clock.instant());
         });
@@ -163,6 +164,7 @@ public class OperationSteps {
             return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
         });
         Instant started = clock.instant();
+        applyToStandby(target);
         InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
         long elapsed = clock.millis() - started.toEpochMilli();
         // the router learns firewall and network changes from the route; the change is done when it routes by them
@@ -177,6 +179,7 @@ public class OperationSteps {
         finish(op, server -> {
             record(server, status);
             server.state = ServerLifecycle.succeeded(op.kind, server.state);
+            outbox.publish(haDesired(server, op.id.toString()));
             String id = server.id.toString();
             return switch (op.kind) {
                 case Update -> new ServerUpdated(id, server.subscriptionId, op.id.toString(), ServerUpdated.VERSION, server.name,
@@ -197,6 +200,10 @@ public class OperationSteps {
     }
 
     private void restart(OperationEntity op) {
+        if ("true".equals(detail(op).get("restartWithFailover"))) {
+            restartWithFailover(op);
+            return;
+        }
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
             progress(op.id, "Restarting", 40);
             return server(op);
@@ -212,6 +219,77 @@ public class OperationSteps {
         });
     }
 
+    /**
+     * Asks ha-service for the failover (FailoverRequested, once) and waits until it reports the roles
+     * changed (the pgflex.ha listener then ends this operation), or gives up after
+     * {@code pgflex.provisioning.failover-wait}.
+     */
+    private void restartWithFailover(OperationEntity op) {
+        Map<String, String> d = detail(op);
+        if (!"true".equals(d.get("requested"))) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                OperationEntity o = held(op.id);
+                ServerEntity s = server(op);
+                progress(op.id, "FailingOver", 30);
+                d.put("requested", "true");
+                o.detail = toJson(d);
+                outbox.publish(new io.pgflex.contracts.events.FailoverRequested(s.id.toString(), s.subscriptionId,
+                        op.id.toString(), io.pgflex.contracts.events.FailoverRequested.VERSION, d.get("failoverMode"),
+                        clock.instant()));
+            });
+            LOG.infof("operation %s: %s of server %s asked of ha-service", op.id, d.get("failoverMode"), op.serverName);
+        }
+        long deadline = op.startedAt.plus(config.failoverWait()).toEpochMilli();
+        while (clock.millis() < deadline) {
+            OperationEntity now = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(op.id));
+            if (now == null || now.status.done()) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new Permanent("FailoverNotCompleted", "ha-service did not complete the " + d.get("failoverMode") + " within "
+                + config.failoverWait() + " (the server keeps running on its current primary)");
+    }
+
+    /**
+     * The standby gets the same configuration first (a standby must not have less of max_connections
+     * and the like than its primary). A standby whose agent does not answer is left for ha-service to rebuild.
+     */
+    private void applyToStandby(Target target) {
+        ServerEntity s = target.server();
+        if (s.standbyAgentId == null || s.standbyPort == null
+                || !("Healthy".equals(s.haState) || "ReplicatingData".equals(s.haState))) {
+            return;
+        }
+        try {
+            agents.client(s.standbyAgentId).apply(s.standbyInstanceId, target.spec());
+        } catch (RuntimeException e) {
+            LOG.warnf("server %s: standby %s on %s not updated (%s); it gets the configuration when rebuilt", s.name,
+                    s.standbyInstanceId, s.standbyAgentId, agentMessage(e));
+        }
+    }
+
+    /** What provisioning wants of the server's HA, for ha-service. */
+    private io.pgflex.contracts.events.HaDesired haDesired(ServerEntity s, String operationId) {
+        return new io.pgflex.contracts.events.HaDesired(s.id.toString(), s.subscriptionId, operationId,
+                io.pgflex.contracts.events.HaDesired.VERSION, s.name, s.resourceGroup, s.haMode, ServerLifecycle.shouldRun(s.state),
+                s.agentId == null ? null : new io.pgflex.contracts.events.HaMember(s.agentId, s.instanceId, s.host,
+                        s.port == null ? 0 : s.port, agents.zone(s.agentId)), clock.instant());
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void delete(OperationEntity op) {
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
             progress(op.id, "DeletingInstance", 40);
@@ -219,6 +297,14 @@ public class OperationSteps {
         });
         if (s.agentId != null) {
             agent(s).delete(s.instanceId);
+        }
+        if (s.standbyAgentId != null) {
+            try {
+                agents.client(s.standbyAgentId).delete(s.standbyInstanceId);
+            } catch (RuntimeException e) {
+                LOG.warnf("operation %s: standby %s of %s on %s not removed (%s): its agent does not answer", op.id,
+                        s.standbyInstanceId, s.name, s.standbyAgentId, agentMessage(e));
+            }
         }
         QuarkusTransaction.requiringNew().run(() -> {
             ServerEntity server = server(op);

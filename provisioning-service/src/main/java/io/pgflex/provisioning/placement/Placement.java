@@ -65,6 +65,29 @@ public class Placement {
         return majors;
     }
 
+    /**
+     * 409 unless an agent can take the standby of a server in {@code primaryZone} (null: not placed
+     * yet, any zone): ZoneRedundant needs an agent in another zone; SameZone takes any agent of the
+     * primary's zone (the primary's own host included).
+     */
+    public void requireStandbyPlace(String mode, String primaryZone) {
+        if (!"ZoneRedundant".equals(mode)) {
+            return;
+        }
+        TreeSet<String> zones = zones();
+        boolean other = primaryZone == null ? zones.size() >= 2 : zones.stream().anyMatch(z -> !z.equals(primaryZone));
+        if (!other) {
+            throw new ArmException(409, "ZoneRedundantHaNotAvailable", "Zone-redundant high availability needs a node agent"
+                    + " in another availability zone than the primary's" + (primaryZone == null ? "" : " (" + primaryZone + ")")
+                    + "; zones with agents: " + zones + ". Use SameZone, or add an agent in another zone.", null);
+        }
+    }
+
+    /** The zone of an agent. */
+    public String zone(String agentId) {
+        return agents.zone(agentId);
+    }
+
     /** Zones that have an agent. */
     public TreeSet<String> zones() {
         TreeSet<String> zones = new TreeSet<>();

@@ -81,6 +81,24 @@ public class ServerEntity extends PanacheEntityBase {
     /** Grows with every EndpointUpdated of the server, so the router can ignore stale ones. */
     @Column(name = "endpoint_generation", nullable = false)
     public long endpointGeneration;
+    /** properties.highAvailability.state, as ha-service last announced it. */
+    @Column(name = "ha_state", nullable = false)
+    public String haState = "NotEnabled";
+    /** The generation of the last HaStateChanged taken in. */
+    @Column(name = "ha_generation", nullable = false)
+    public long haGeneration;
+    @Column(name = "ha_degraded_reason")
+    public String haDegradedReason;
+    @Column(name = "standby_agent_id")
+    public String standbyAgentId;
+    @Column(name = "standby_instance_id")
+    public String standbyInstanceId;
+    @Column(name = "standby_host")
+    public String standbyHost;
+    @Column(name = "standby_port")
+    public Integer standbyPort;
+    @Column(name = "standby_zone")
+    public String standbyZone;
     @Column(name = "resource_limits")
     public String resourceLimits;
     @Column(name = "stopped_at")

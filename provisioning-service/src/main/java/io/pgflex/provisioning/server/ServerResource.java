@@ -118,14 +118,25 @@ public class ServerResource {
         return act(name, OperationKind.Stop, null);
     }
 
-    /** Restart; {@code restartWithFailover} needs high availability, which is not built yet. */
+    /**
+     * Restart; with {@code restartWithFailover} the standby takes over instead: PlannedFailover (the
+     * default; waits for the standby, no commit lost, the old primary becomes the standby) or
+     * ForcedFailover (at once). The Switchover spellings mean the same here.
+     */
     @POST
     @Path("/{name}/restart")
     public Response restart(@PathParam("name") String name, Map<String, Object> body) {
         if (body != null && Boolean.TRUE.equals(body.get("restartWithFailover"))) {
             ApiVersions.require(apiVersion);
-            throw ArmException.badRequest("HighAvailabilityNotEnabled",
-                    "restartWithFailover needs a server with high availability enabled.", "restartWithFailover");
+            guard.write(subscriptionId);
+            Object given = body.get("failoverMode");
+            String mode = given == null ? "PlannedFailover" : given.toString();
+            if (!List.of("PlannedFailover", "ForcedFailover", "PlannedSwitchover", "ForcedSwitchover").contains(mode)) {
+                throw ArmException.badRequest("InvalidFailoverMode", "failoverMode must be PlannedFailover, ForcedFailover,"
+                        + " PlannedSwitchover or ForcedSwitchover, not '" + mode + "'.", "failoverMode");
+            }
+            String failoverMode = mode.startsWith("Planned") ? "PlannedFailover" : "ForcedFailover";
+            return accepted(servers.restartWithFailover(subscriptionId, resourceGroup, name, failoverMode));
         }
         return act(name, OperationKind.Restart, null);
     }

@@ -37,7 +37,12 @@ public record ServerResponse(String id, String name, String type, String locatio
     public record Backup(int backupRetentionDays, String geoRedundantBackup) {
     }
 
-    public record HighAvailability(String mode, String state) {
+    /**
+     * @param degradedReason pgflex's addition: why the server runs without a synchronous standby
+     *                       right now (writes are not waiting for one), null when it has one
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HighAvailability(String mode, String state, String standbyAvailabilityZone, String degradedReason) {
     }
 
     public record MaintenanceWindow(String customWindow, int dayOfWeek, int startHour, int startMinute) {
@@ -49,7 +54,9 @@ public record ServerResponse(String id, String name, String type, String locatio
     static ServerResponse of(ServerEntity s, String endpointHost, Integer pgBouncerPort) {
         boolean placed = s.host != null && s.port != null;
         String connection = !placed || s.endpointPort == null ? null : libpq(endpointHost, s.endpointPort, s);
-        String multiHost = !placed ? null : "host=" + s.host + " port=" + s.port + " dbname=postgres user=" + s.adminLogin
+        boolean standby = s.standbyHost != null && s.standbyPort != null;
+        String multiHost = !placed ? null : "host=" + s.host + (standby ? "," + s.standbyHost : "") + " port=" + s.port
+                + (standby ? "," + s.standbyPort : "") + " dbname=postgres user=" + s.adminLogin
                 + " sslmode=require target_session_attrs=read-write";
         String bouncer = !placed || pgBouncerPort == null ? null : libpq(endpointHost, pgBouncerPort, s);
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
@@ -58,7 +65,7 @@ public record ServerResponse(String id, String name, String type, String locatio
                 new Properties(s.version, s.minorVersion, s.adminLogin,
                         new Storage(s.storageGb, s.storageAutoGrow ? "Enabled" : "Disabled"),
                         new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled"),
-                        new HighAvailability(s.haMode, "NotEnabled"),
+                        new HighAvailability(s.haMode, s.haState, s.standbyZone, s.haDegradedReason),
                         new MaintenanceWindow(s.maintenanceCustom ? "Enabled" : "Disabled", s.maintenanceDay, s.maintenanceHour,
                                 s.maintenanceMinute),
                         new Network(s.publicNetworkAccess ? "Enabled" : "Disabled"),

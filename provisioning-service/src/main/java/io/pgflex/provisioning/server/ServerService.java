@@ -70,6 +70,9 @@ public class ServerService {
             throw ArmException.badRequest("InvalidAvailabilityZone", "Availability zone '" + p.availabilityZone()
                     + "' has no node agent; zones: " + placement.zones() + ".", "properties.availabilityZone");
         }
+        if (p.highAvailability() != null) {
+            placement.requireStandbyPlace(p.highAvailability().mode(), p.availabilityZone());
+        }
         return offered;
     }
 
@@ -160,6 +163,14 @@ public class ServerService {
             s.backupRetentionDays = p.backup().backupRetentionDays();
         }
         if (p.highAvailability() != null && p.highAvailability().mode() != null) {
+            String mode = p.highAvailability().mode();
+            if (!"Disabled".equals(s.haMode) && !"Disabled".equals(mode) && !mode.equals(s.haMode)) {
+                throw ArmException.badRequest("HighAvailabilityModeChangeNotSupported", "High availability is " + s.haMode
+                        + ": disable it before switching to " + mode + ".", "properties.highAvailability.mode");
+            }
+            if (!"Disabled".equals(mode) && !mode.equals(s.haMode)) {
+                placement.requireStandbyPlace(mode, s.agentId == null ? null : placement.zone(s.agentId));
+            }
             change(changes, "highAvailability.mode", s.haMode, p.highAvailability().mode());
             s.haMode = p.highAvailability().mode();
         }
@@ -203,6 +214,21 @@ public class ServerService {
         s.state = ServerLifecycle.accept(kind, s.state, s.name);
         s.updatedAt = clock.instant();
         return new Accepted(s, operations.start(s, kind, toJson(detail == null ? Map.of() : detail)), false);
+    }
+
+    /** A restart with failover: only with HA on and a standby ready to take over (Healthy). */
+    @Transactional
+    public Accepted restartWithFailover(String subscriptionId, String resourceGroup, String name, String failoverMode) {
+        ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
+        if ("Disabled".equals(s.haMode)) {
+            throw ArmException.badRequest("HighAvailabilityNotEnabled",
+                    "restartWithFailover needs a server with high availability enabled.", "restartWithFailover");
+        }
+        if (!"Healthy".equals(s.haState)) {
+            throw new ArmException(409, "StandbyNotReady", "The standby cannot take over now: high availability is "
+                    + s.haState + (s.haDegradedReason == null ? "" : " (" + s.haDegradedReason + ")") + ".", null);
+        }
+        return action(s, OperationKind.Restart, Map.of("restartWithFailover", true, "failoverMode", failoverMode));
     }
 
     public ServerEntity get(String subscriptionId, String resourceGroup, String name) {

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.server;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,6 +14,7 @@ import io.pgflex.testkit.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -87,6 +89,18 @@ class ServerValidationTest {
         Api.owner(SUB).body(body).when().put(Api.servers(SUB, "rg") + "/v-body")
                 .then().statusCode(400).body("error.code", equalTo(code));
         assertNothingCreated("v-body");
+    }
+
+    @Test
+    void zoneRedundantNeedsAnAgentInAnotherZone() {
+        // this test's control plane knows one agent (zone 1): nowhere to put a zone-redundant standby
+        Api.owner(SUB).body("""
+                {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15",
+                 "administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!",
+                 "highAvailability":{"mode":"ZoneRedundant"}}}""").when().put(Api.servers(SUB, "rg") + "/v-zr")
+                .then().statusCode(409).body("error.code", equalTo("ZoneRedundantHaNotAvailable"))
+                .body("error.message", containsString("another availability zone"));
+        assertNothingCreated("v-zr");
     }
 
     static void assertNothingCreated(String name) {
