@@ -36,6 +36,8 @@ final class Stack {
     private static ServiceProcess ha;
     private static int provisioningPort;
     private static Map<String, String> provisioningEnv;
+    private static int haPort;
+    private static Map<String, String> haEnv;
 
     private Stack() {
     }
@@ -45,12 +47,18 @@ final class Stack {
             return;
         }
         NodeAgentResource.shared();
+        NodeAgentResource.second();
         PostgresCluster postgres = PostgresCluster.shared();
         provisioningPort = freePort();
         provisioningEnv = env(postgres.createDatabase("provisioning"));
-        provisioningEnv.put("QUARKUS_CONFIG_LOCATIONS", agentsConfig().toString());
+        provisioningEnv.put("QUARKUS_CONFIG_LOCATIONS", configFile(NodeAgentResource.provisioningConfig()).toString());
         provisioning = ServiceProcess.start("provisioning-service", provisioningPort, provisioningEnv);
-        ha = ServiceProcess.start("ha-service", freePort(), env(postgres.createDatabase("ha")));
+        haPort = freePort();
+        haEnv = env(postgres.createDatabase("ha"));
+        haEnv.put("QUARKUS_CONFIG_LOCATIONS", configFile(NodeAgentResource.haConfig()).toString());
+        // several failovers of one server within a test class
+        haEnv.put("PGFLEX_HA_QUIET_PERIOD", "5s");
+        ha = ServiceProcess.start("ha-service", haPort, haEnv);
     }
 
     static ServiceProcess provisioning() {
@@ -61,6 +69,16 @@ final class Stack {
     static ServiceProcess ha() {
         start();
         return ha;
+    }
+
+    /** Kills ha-service (SIGKILL). */
+    static void killHa() {
+        ha.kill();
+    }
+
+    /** Starts ha-service again (after {@link #killHa()}) with the same database. */
+    static void restartHa() {
+        ha = ServiceProcess.start("ha-service", haPort, haEnv);
     }
 
     /** Kills provisioning-service (SIGKILL) and starts it again with the same database. */
@@ -80,14 +98,13 @@ final class Stack {
         return env;
     }
 
-    /** Both agents (zone 1 with the router, zone 2) and the endpoint settings, as provisioning's configuration file. */
-    private static Path agentsConfig() {
+    /** Both agents (zone 1 with the router, zone 2) and the endpoint settings, as a service's configuration file. */
+    private static Path configFile(Map<String, String> config) {
         try {
-            NodeAgentResource.second();
             Path file = Files.createTempFile("pgflex-e2e-agents-", ".properties");
             file.toFile().deleteOnExit();
             StringBuilder props = new StringBuilder();
-            NodeAgentResource.provisioningConfig().forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+            config.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
             Files.writeString(file, props.toString());
             return file;
         } catch (IOException e) {
@@ -97,6 +114,13 @@ final class Stack {
 
     static RequestSpecification api(String subscription) {
         return RestAssured.given().baseUri("http://127.0.0.1").port(provisioning().port())
+                .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
+    }
+
+    /** ha-service's part of the API (what the gateway routes to it), as {@code subscription}'s owner. */
+    static RequestSpecification haApi(String subscription) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(ha().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }

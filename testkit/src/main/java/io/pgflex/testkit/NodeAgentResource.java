@@ -101,6 +101,11 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         return register("pgflex.test.agent." + id, a, ServiceProcess.start("node-agent", a.port(), env(a)));
     }
 
+    /** The running process of agent {@code id}. */
+    public static synchronized ServiceProcess process(String id) {
+        return PROCESSES.get(id);
+    }
+
     public static Path dataRoot() {
         return dataRoot("agent-1");
     }
@@ -127,6 +132,18 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
         config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
         config.put("pgflex.provisioning.endpoint.router-agent", "agent-1");
+        return config;
+    }
+
+    /** How ha-service reaches the started agents, as configuration properties. */
+    public static synchronized Map<String, String> haConfig() {
+        shared();
+        Map<String, String> config = new LinkedHashMap<>();
+        AGENTS.values().forEach(a -> {
+            config.put("pgflex.ha.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port());
+            config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
+        });
+        config.put("pgflex.ha.agent-token", TOKEN);
         return config;
     }
 
