@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverBench {
     static final String SUB = "sub-bench-failover";
-    static final String PASSWORD = "B3nch-failover!";
+    static final String PASSWORD = HighAvailabilityIT.PASSWORD;
 
     @Test
     void failovers() throws Exception {
@@ -31,8 +31,8 @@ class FailoverBench {
         int clients = Integer.getInteger("pgflex.bench.clients", 4);
         Stack.start();
         String name = "bench-failover";
-        String base = Stack.servers(SUB, "rg-bench") + "/" + name;
-        int endpoint = Stack.readyServer(SUB, name, HighAvailabilityIT.haBody().replace("H1gh-Avail-pass!", PASSWORD));
+        String base = Stack.servers(SUB, "rg-e2e") + "/" + name; // where Stack.readyServer creates it
+        int endpoint = Stack.readyServer(SUB, name, HighAvailabilityIT.haBody());
         awaitHa(base, "Healthy");
         String serverId = Stack.api(SUB).get(base + "/endpoint").then().extract().path("properties.members[0].instanceId");
         List<Long> rtos = new ArrayList<>();

@@ -126,8 +126,13 @@ class HighAvailabilityIT {
     /** Waits until the writer has {@code more} acknowledged rows beyond what it has now. */
     static void awaitProgress(Writer writer, int more, Duration within) {
         int target = writer.count() + more;
-        await("writer progress to " + target + " rows").atMost(within).pollInterval(Duration.ofMillis(50))
-                .until(() -> writer.count() >= target);
+        try {
+            await("writer progress to " + target + " rows").atMost(within).pollInterval(Duration.ofMillis(50))
+                    .until(() -> writer.count() >= target);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the writers got to " + writer.count() + " of " + target + " rows; " + writer.errors.get()
+                    + " errors, the last: " + writer.lastError, e);
+        }
     }
 
     @Test

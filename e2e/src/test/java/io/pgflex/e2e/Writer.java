@@ -27,6 +27,9 @@ final class Writer implements AutoCloseable {
     private final AtomicLong lastAck = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGap = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
+    private long firstId;
+    /** The last error a client saw (for a test that waits in vain). */
+    volatile String lastError;
 
     Writer(int port, String user, String password, int clients) throws SQLException {
         this.port = port;
@@ -35,6 +38,11 @@ final class Writer implements AutoCloseable {
         try (Connection c = Stack.connect(port, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS acked (id bigint PRIMARY KEY, client int NOT NULL,"
                     + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            // a writer after another on the same table goes on from the highest number used
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT coalesce(max(id) % 1000000000 + 1, 0) FROM acked")) {
+                rs.next();
+                firstId = rs.getLong(1) + 1_000_000; // past rows whose outcome a previous writer did not learn
+            }
         }
         threads = new Thread[clients];
         for (int i = 0; i < clients; i++) {
@@ -46,7 +54,7 @@ final class Writer implements AutoCloseable {
     }
 
     private void write(int client) {
-        long next = (long) client * 1_000_000_000L;
+        long next = (long) client * 1_000_000_000L + firstId;
         Connection c = null;
         while (running) {
             try {
@@ -72,6 +80,7 @@ final class Writer implements AutoCloseable {
                 next++;
             } catch (SQLException e) {
                 errors.incrementAndGet();
+                lastError = e.getMessage();
                 next++; // the outcome of this row is unknown: never reuse its number
                 try {
                     if (c != null) {

@@ -93,7 +93,8 @@ public class Endpoints {
         if (agent == null) {
             throw new IllegalStateException("no node agent '" + agentId + "' is configured");
         }
-        int checkPort = placement.info(agentId).map(AgentInfo::checkPort)
+        // a member whose agent is away now keeps the check port it had (the router's checks mark it down meanwhile)
+        int checkPort = placement.lastKnown(agentId).map(AgentInfo::checkPort)
                 .orElseThrow(() -> new IllegalStateException("node agent " + agentId + " does not answer"));
         return new EndpointMember(instanceId, agentId, host, port, port + INSTANCE_PGBOUNCER_OFFSET,
                 URI.create(agent.url()).getHost(), checkPort);

@@ -62,7 +62,6 @@ public class HaEventsListener {
         if (s == null || changed.generation() <= s.haGeneration) {
             return; // deleted, or an older picture than the one taken in
         }
-        String membersBefore = members(s);
         s.haGeneration = changed.generation();
         s.haState = changed.state();
         s.haDegradedReason = changed.degradedReason();
@@ -85,13 +84,9 @@ public class HaEventsListener {
         s.standbyPort = b == null || b.port() == 0 ? null : b.port();
         s.standbyZone = b == null ? null : b.zone();
         s.updatedAt = clock.instant();
-        if (!membersBefore.equals(members(s))) {
-            outbox.publish(endpoints.route(s, changed.operationId()));
-        }
-    }
-
-    private static String members(ServerEntity s) {
-        return s.instanceId + "@" + s.host + ":" + s.port + "|" + s.standbyInstanceId + "@" + s.standbyHost + ":" + s.standbyPort;
+        // the route again on every change (rare): a member left out while its agent did not answer
+        // (a lost host) comes back into it with the next change, even when nothing else of it changed
+        outbox.publish(endpoints.route(s, changed.operationId()));
     }
 
     /** A restart with failover ends when ha-service says the roles changed. */

@@ -30,6 +30,7 @@ public class Placement {
     private final AgentClients agents;
     private final Clock clock;
     private final Map<String, Cached> infos = new ConcurrentHashMap<>();
+    private final Map<String, AgentInfo> lastKnown = new ConcurrentHashMap<>();
 
     private record Cached(Optional<AgentInfo> info, Instant at) {
     }
@@ -98,7 +99,8 @@ public class Placement {
     /** What the agent says about itself (cached for a few seconds); empty when it does not answer. */
     public Optional<AgentInfo> info(String agentId) {
         Cached cached = infos.get(agentId);
-        if (cached != null && cached.at().plus(CACHE).isAfter(clock.instant())) {
+        // an answer is reused for a while; a silence only for a second (the agent may be back)
+        if (cached != null && cached.at().plus(cached.info().isPresent() ? CACHE : Duration.ofSeconds(1)).isAfter(clock.instant())) {
             return cached.info();
         }
         Optional<AgentInfo> info;
@@ -109,6 +111,12 @@ public class Placement {
             info = Optional.empty();
         }
         infos.put(agentId, new Cached(info, clock.instant()));
+        info.ifPresent(i -> lastKnown.put(agentId, i));
         return info;
+    }
+
+    /** What the agent said about itself when it last answered (it may not answer now). */
+    public Optional<AgentInfo> lastKnown(String agentId) {
+        return info(agentId).or(() -> Optional.ofNullable(lastKnown.get(agentId)));
     }
 }
