@@ -286,7 +286,25 @@ class HighAvailabilityIT {
             }
             s.execute("INSERT INTO acked (id, client) VALUES (-2, -2)");
         }
-        Stack.api(SUB).get(base(name) + "/endpoint").then().statusCode(200).body("properties.members.size()", equalTo(1));
+        await("the endpoint has the primary alone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Stack.api(SUB).get(base(name) + "/endpoint").then().statusCode(200).extract()
+                        .jsonPath().getList("properties.members").size() == 1);
+
+        // and on again by PATCH: a new synchronous standby from the running primary, with the data
+        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\": {\"highAvailability\": {\"mode\": \"ZoneRedundant\"}}}")
+                .patch(base(name)));
+        awaitHa(name, "Healthy");
+        String newStandby = ha(serverId).getString("standby.instanceId");
+        await("the new standby has the rows").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions().until(() -> {
+                    int port = ha(serverId).getInt("standby.port");
+                    try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), count(*) FROM acked WHERE id = -2")) {
+                        rs.next();
+                        return rs.getBoolean(1) && rs.getLong(2) == 1;
+                    }
+                });
+        assertEquals("agent-1", ha(serverId).getString("standby.agentId"), "the standby is in the other zone: " + newStandby);
         Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base(name)));
     }
 }

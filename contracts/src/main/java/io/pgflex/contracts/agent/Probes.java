@@ -51,7 +51,9 @@ public final class Probes {
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             return rs.next();
         } catch (SQLException e) {
-            return false;
+            // a primary so busy that it turns the probe away (too many connections: 53300) is alive and
+            // serving; one that is starting up, recovering or shutting down (57P..) is not
+            return "53300".equals(e.getSQLState());
         }
     }
 }

@@ -62,7 +62,8 @@ public class HaMonitor {
     private final Outbox outbox;
     private final Clock clock;
     private final Heartbeats heartbeats;
-    private final ExecutorService pool = Executors.newFixedThreadPool(8, daemon("pgflex-ha"));
+    /** At most one cycle per server runs at a time (busy): a long step never holds up another server's probes. */
+    private final ExecutorService pool = Executors.newCachedThreadPool(daemon("pgflex-ha"));
     private final ExecutorService side = Executors.newCachedThreadPool(daemon("pgflex-ha-side"));
     private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
     /** When each server's primary last answered a probe (nanoTime at the probe's start). */
@@ -77,6 +78,8 @@ public class HaMonitor {
     /** The standby agent's view of the primary, asked for while the primary does not answer. */
     private final Map<UUID, CompletableFuture<ReplicationStatus>> agreement = new ConcurrentHashMap<>();
     private final Map<UUID, Long> askedAt = new ConcurrentHashMap<>();
+    /** The primary's LSN when it was made to wait for its standby: Healthy once the standby replayed past it. */
+    private final Map<UUID, Long> syncFrom = new ConcurrentHashMap<>();
     private volatile Thread loop;
 
     public HaMonitor(HaConfig config, Agents agents, Outbox outbox, Clock clock, Heartbeats heartbeats) {
@@ -261,6 +264,7 @@ public class HaMonitor {
     }
 
     private void createStandby(HaServer s) {
+        syncFrom.remove(s.serverId);
         // the primary keeps a slot for the standby and takes writes without waiting for it meanwhile
         agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
         if (s.standbyReclone) {
@@ -303,7 +307,17 @@ public class HaMonitor {
                     + c.map(x -> x.state() + ", " + x.lagBytes() + " bytes behind").orElse("not connected"));
             return;
         }
-        agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true));
+        // synchronous from now on; Healthy once the standby is confirmed synchronous and has replayed
+        // everything the primary wrote before (commits acknowledged without waiting for it)
+        ReplicationStatus sync = agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true));
+        Long from = syncFrom.computeIfAbsent(s.serverId, k -> sync.lsn() == null ? null : lsn(sync.lsn()));
+        Optional<ReplicationStatus.StandbyConnection> now = connection(sync, s.standbyInstance);
+        if (from == null || now.isEmpty() || !"sync".equals(now.get().syncState()) || now.get().replayLsn() == null
+                || lsn(now.get().replayLsn()) < from) {
+            problem(s.serverId, "standby " + s.standbyInstance + " synchronous, catching up to " + sync.lsn());
+            return;
+        }
+        syncFrom.remove(s.serverId);
         String completes = s.pendingMode == null ? s.pendingOperation : null;
         update(s.serverId, r -> {
             r.haState = HaState.Healthy;
@@ -447,13 +461,15 @@ public class HaMonitor {
         }
         LOG.warnf("server %s: standby %s has not replicated for %s: the primary stops waiting for it (HaDegraded)", s.name,
                 s.standbyInstance, config.standbyLossTimeout());
-        agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
+        // recorded first: from the moment the primary commits alone, the server must not count as Healthy
+        syncFrom.remove(s.serverId);
         update(s.serverId, r -> {
             r.haState = HaState.ReplicatingData;
             r.degradedReason = "the standby stopped replicating; the primary commits without it until it is back";
             outbox.publish(new HaDegraded(r.serverId.toString(), r.subscriptionId, null, HaDegraded.VERSION, r.degradedReason,
                     clock.instant()));
         });
+        agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
         standbyLostSince.remove(s.serverId);
     }
 
@@ -462,6 +478,25 @@ public class HaMonitor {
     private void startRequested(HaServer s) {
         String mode = s.pendingMode;
         String op = s.pendingOperation;
+        ReplicationStatus standby = null;
+        try {
+            standby = agents.quick(s.standbyAgent).replication(s.standbyInstance);
+        } catch (RuntimeException e) {
+            LOG.warnf("server %s: %s refused: the standby's agent does not answer (%s)", s.name, mode, e.getMessage());
+        }
+        boolean able = standby != null && standby.running() && !standby.fenced() && Boolean.TRUE.equals(standby.inRecovery())
+                && ("ForcedFailover".equals(mode) || standby.walReceiverStreaming());
+        if (!able) {
+            if (standby != null) {
+                LOG.warnf("server %s: %s refused: the standby cannot take over (running %s, fenced %s, streaming %s)", s.name,
+                        mode, standby.running(), standby.fenced(), standby.walReceiverStreaming());
+            }
+            update(s.serverId, r -> {
+                r.pendingMode = null;
+                r.pendingOperation = null;
+            });
+            return; // the restart operation ends failed when its wait runs out; the primary goes on
+        }
         if ("ForcedFailover".equals(mode)) {
             update(s.serverId, r -> {
                 r.pendingMode = null;
@@ -584,13 +619,20 @@ public class HaMonitor {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             ReplicationStatus st = agents.quick(s.standbyAgent).replication(s.standbyInstance);
+            if (Boolean.FALSE.equals(st.inRecovery())) {
+                break; // promoted already (ha-service stopped after the promotion): record the swap
+            }
             if (st.lsn() != null && st.receiveLsn() != null && st.lsn().equals(st.receiveLsn())
                     && (s.stepLsn == null || lsn(st.receiveLsn()) > lsn(s.stepLsn))) {
                 break;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the standby did not receive the old primary's last WAL (" + s.stepLsn
-                        + ") within 30 s: received " + st.receiveLsn() + ", replayed " + st.lsn());
+                // every acknowledged commit is on the synchronous standby anyway: take the unplanned path
+                // (promote it, rebuild the old primary) rather than leave the server without a primary
+                LOG.warnf("server %s: the standby did not receive the old primary's last WAL (%s) within 30 s (received %s,"
+                        + " replayed %s): promoting it as in an unplanned failover", s.name, s.stepLsn, st.receiveLsn(), st.lsn());
+                update(s.serverId, r -> r.step = "Promote").ifPresent(this::continueStep);
+                return;
             }
             try {
                 Thread.sleep(50);

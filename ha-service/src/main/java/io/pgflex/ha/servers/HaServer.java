@@ -13,6 +13,7 @@ import java.util.UUID;
 /** A server as ha-service tracks it, built from pgflex.servers events. */
 @Entity
 @Table(name = "ha_servers")
+@org.hibernate.annotations.DynamicUpdate
 public class HaServer extends PanacheEntityBase {
     @Id
     @Column(name = "server_id")

@@ -63,7 +63,8 @@ public class ServerEventsListener {
 
     void apply(InboundEvent event) {
         UUID serverId = UUID.fromString(event.payload().serverId());
-        HaServer server = HaServer.findById(serverId);
+        // locked: the HA state machine changes the same row, and neither may undo the other's change
+        HaServer server = HaServer.findById(serverId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (event.payload() instanceof ServerRequested requested) {
             if (server == null) {
                 server = new HaServer();

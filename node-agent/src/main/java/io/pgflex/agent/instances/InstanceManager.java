@@ -67,6 +67,9 @@ public class InstanceManager {
             EngineInfo engine = engines.resolve(spec.engineVersion());
             Sku sku = Sku.ofApiName(spec.skuName())
                     .orElseThrow(() -> new IllegalArgumentException("unknown SKU " + spec.skuName()));
+            if (spec.desiredState() == DesiredState.Running && Files.exists(layout.fencedMark())) {
+                throw new io.pgflex.agent.replication.ReplicationManager.FencedException(instanceId);
+            }
             InstanceRecord record = store.read(instanceId).orElseGet(() -> created(instanceId, spec, engine));
             record = record.withSpec(withoutSecret(spec), engine.version());
             store.write(record);
@@ -113,6 +116,9 @@ public class InstanceManager {
             InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
             InstanceLayout layout = store.layout(instanceId);
             EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            if (Files.exists(layout.fencedMark())) {
+                throw new io.pgflex.agent.replication.ReplicationManager.FencedException(instanceId);
+            }
             LOG.infof("instance %s: restarting", instanceId);
             stopIfRunning(layout, engine, "fast");
             ensureRunning(layout, record, engine, false);
@@ -387,7 +393,9 @@ public class InstanceManager {
             return parameters;
         }
         Map<String, String> out = new java.util.TreeMap<>(parameters);
-        out.putAll(state.parameters(instanceId, layout.passfile()));
+        InstanceRecord record = store.read(instanceId).orElse(null);
+        int storage = record == null || record.spec() == null ? 32 : record.spec().storageSizeGb();
+        out.putAll(state.parameters(instanceId, layout.passfile(), storage));
         if (state.password() != null) {
             try {
                 Files.createDirectories(layout.conf());

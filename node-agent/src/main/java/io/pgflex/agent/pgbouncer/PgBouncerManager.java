@@ -147,6 +147,7 @@ public class PgBouncerManager {
     public void ensureAuthLookup(InstanceLayout layout, int port) throws SQLException {
         List<String> databases = new ArrayList<>();
         try (Connection c = sql.connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = local"); // idempotent bookkeeping: never waits for a standby
             try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 if (rs.getBoolean(1)) {

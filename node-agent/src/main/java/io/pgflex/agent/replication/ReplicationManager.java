@@ -116,6 +116,13 @@ public class ReplicationManager {
         if (ReplicationState.STANDBY.equals(spec.role()) && spec.upstream() == null) {
             throw new IllegalArgumentException("a standby needs its upstream");
         }
+        if (ReplicationState.PRIMARY.equals(spec.role())) {
+            if (Files.exists(store.layout(instanceId).fencedMark())) {
+                throw new FencedException(instanceId);
+            }
+            // confirmed on receipt, not behind the instance's lock: a command holding it does not cut the lease
+            lease.confirm(instanceId);
+        }
         manager.locked(instanceId, () -> {
             InstanceRecord record = record(instanceId);
             InstanceLayout layout = store.layout(instanceId);

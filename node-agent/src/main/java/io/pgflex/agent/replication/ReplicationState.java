@@ -34,8 +34,10 @@ public record ReplicationState(String role, long term, HaPeer upstream, List<HaP
     }
 
     /** postgresql.conf settings for this role ({@code passfile}: where the replication password is, for a standby). */
-    public Map<String, String> parameters(String selfInstanceId, Path passfile) {
+    public Map<String, String> parameters(String selfInstanceId, Path passfile, int storageSizeGb) {
         Map<String, String> p = new LinkedHashMap<>();
+        // a standby that falls this far behind (or is gone) loses its slot rather than filling the disk
+        p.put("max_slot_wal_keep_size", Math.max(1024, storageSizeGb * 1024 / 10) + "MB");
         p.put("hot_standby", "on");
         p.put("hot_standby_feedback", "on");
         // a standby answers at least every second: its primary tells "cut off" from "idle" by that

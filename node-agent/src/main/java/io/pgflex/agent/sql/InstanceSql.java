@@ -46,6 +46,8 @@ public class InstanceSql {
     public void ensureAdmin(InstanceLayout layout, int port, int major, String login, String scramVerifier) throws SQLException {
         String role = quoteIdent(login);
         try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            // re-applied with every apply; must not wait for a standby that may be gone (it would hold the instance)
+            s.execute("SET synchronous_commit = local");
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + quoteLiteral(login)
                     + ") THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
             // before 16, CREATEROLE lets a role grant itself any role (pg_execute_server_program: shell as
@@ -59,6 +61,7 @@ public class InstanceSql {
             s.execute("GRANT ALL ON SCHEMA public TO " + role);
         }
         try (Connection c = connect(layout, port, "template1"); Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = local");
             s.execute("GRANT ALL ON SCHEMA public TO " + role);
         }
     }

@@ -478,6 +478,9 @@ public class OperationSteps {
     }
 
     private static void record(ServerEntity s, InstanceStatus status) {
+        if (s.instanceId != null && !s.instanceId.equals(status.instanceId())) {
+            return; // the primary changed meanwhile (a failover): this status is of the other instance
+        }
         s.host = status.host();
         s.port = status.port();
         s.minorVersion = status.engineVersion();
