@@ -190,6 +190,37 @@ class HighAvailabilityIT {
     }
 
     @Test
+    void haServiceKilledInTheMiddleOfAFailoverFinishesItAfterItsRestart() throws Exception {
+        Stack.start();
+        String name = "ha-resume";
+        String serverId = healthyServer(name);
+        String oldPrimary = ha(serverId).getString("primary.instanceId");
+        String oldStandby = ha(serverId).getString("standby.instanceId");
+        int endpoint = resource(name).getInt("properties.port");
+        // an ha-service that pauses before each failover step, so it can be killed between two of them
+        Stack.killHa();
+        Stack.restartHa(java.util.Map.of("PGFLEX_HA_STEP_PAUSE", "20s"));
+        await("healthy again under the new ha-service").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> "Healthy".equals(ha(serverId).getString("haState")));
+        try (Writer writer = new Writer(endpoint, "appadmin", PASSWORD, 4)) {
+            awaitProgress(writer, 100, Duration.ofSeconds(30));
+            signal("KILL", host("agent-2", oldPrimary));
+            await("failover recorded (step Fence)").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> "Fence".equals(ha(serverId).getString("step")));
+            Stack.killHa(); // between "decided and announced" and fencing/promoting
+            Stack.restartHa();
+            awaitProgress(writer, 200, Duration.ofSeconds(60));
+            writer.close();
+            assertNothingLost(writer, endpoint);
+        }
+        await("the failover finished").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> oldStandby.equals(ha(serverId).getString("primary.instanceId")) && ha(serverId).getString("step") == null);
+        NodeAgentResource.crashAndRestart("agent-2");
+        awaitHa(name, "Healthy");
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base(name)));
+    }
+
+    @Test
     void aHungPrimaryIsFailedOverAndNeverAcceptsAWriteOrTrafficAgain() throws Exception {
         Stack.start();
         String name = "ha-hung";

@@ -81,6 +81,13 @@ final class Stack {
         ha = ServiceProcess.start("ha-service", haPort, haEnv);
     }
 
+    /** Starts ha-service again with settings of its own (e.g. fault injection) on top of the usual. */
+    static void restartHa(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(haEnv);
+        env.putAll(extra);
+        ha = ServiceProcess.start("ha-service", haPort, env);
+    }
+
     /** Kills provisioning-service (SIGKILL) and starts it again with the same database. */
     static void crashAndRestartProvisioning() {
         provisioning.kill();

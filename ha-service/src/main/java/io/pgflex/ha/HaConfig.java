@@ -47,6 +47,13 @@ public interface HaConfig {
     @WithDefault("3s")
     Duration standbyLossTimeout();
 
+    /**
+     * Fault injection for tests: a pause before each step of a failover or switchover, so that a
+     * test can kill ha-service between two recorded steps. Zero (none) outside such tests.
+     */
+    @WithDefault("0s")
+    Duration stepPause();
+
     interface Agent {
         String url();
 

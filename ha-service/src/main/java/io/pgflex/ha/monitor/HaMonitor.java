@@ -540,6 +540,15 @@ public class HaMonitor {
     }
 
     private void continueStep(HaServer s) {
+        if (!config.stepPause().isZero()) {
+            LOG.infof("server %s: step %s recorded; pausing %s before it (fault injection)", s.name, s.step, config.stepPause());
+            try {
+                Thread.sleep(config.stepPause().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         switch (s.step) {
             case "Fence" -> {
                 try {
