@@ -82,7 +82,10 @@ public class HaMonitor {
     private final Map<UUID, Long> syncFrom = new ConcurrentHashMap<>();
     private volatile Thread loop;
 
-    public HaMonitor(HaConfig config, Agents agents, Outbox outbox, Clock clock, Heartbeats heartbeats) {
+    private final Leadership leader;
+
+    public HaMonitor(HaConfig config, Agents agents, Outbox outbox, Clock clock, Heartbeats heartbeats, Leadership leader) {
+        this.leader = leader;
         this.config = config;
         this.agents = agents;
         this.outbox = outbox;
@@ -119,6 +122,10 @@ public class HaMonitor {
         while (loop != null) {
             long next = System.nanoTime() + interval;
             try {
+                if (!leader.lead()) {
+                    TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
+                    continue;
+                }
                 List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> HaServer.<HaServer>list(
                         "haMode <> 'Disabled' or haState <> ?1", HaState.NotEnabled).stream().map(s -> s.serverId).toList());
                 for (UUID id : ids) {
@@ -134,6 +141,8 @@ public class HaMonitor {
                         });
                     }
                 }
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 LOG.warnf("HA servers not looked at: %s", e.getMessage());
             }
