@@ -435,16 +435,6 @@ public class InstanceManager {
         }
     }
 
-    /** Stops the instance's PostgreSQL and PgBouncer ({@code mode}: immediate or fast). */
-    public void stop(String instanceId, String mode) {
-        synchronized (lock(instanceId)) {
-            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
-            InstanceLayout layout = store.layout(instanceId);
-            pgbouncer.stop(layout, instanceId);
-            stopIfRunning(layout, engines.resolve(record.engineVersion().split("\\.")[0]), mode);
-        }
-    }
-
     /** Stops at once without waiting for the instance's lock (fencing: whatever else runs on it). */
     public void stopUnlocked(String instanceId, String mode) {
         InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));

@@ -137,7 +137,7 @@ public class ReplicationManager {
                 throw new IllegalArgumentException("instance " + instanceId + " is a primary: it becomes a standby only by"
                         + " a clone or a rejoin after a clean switchover");
             }
-            String password = current != null && current.password() != null ? current.password() : newPassword();
+            String password = passwordOf(current);
             ReplicationState next = new ReplicationState(spec.role(), spec.term(), spec.upstream(),
                     spec.standbys() == null ? List.of() : List.copyOf(spec.standbys()), spec.synchronous(), password);
             if (!next.equals(current)) {
@@ -151,9 +151,6 @@ public class ReplicationManager {
             }
             return null;
         });
-        if (ReplicationState.PRIMARY.equals(spec.role())) {
-            lease.confirm(instanceId);
-        }
         return status(instanceId, false);
     }
 
@@ -276,7 +273,7 @@ public class ReplicationManager {
                 LOG.infof("instance %s: promoted", instanceId);
             }
             ReplicationState current = store.replication(instanceId).orElse(null);
-            String password = current != null && current.password() != null ? current.password() : newPassword();
+            String password = passwordOf(current);
             long term = current == null ? 0 : current.term();
             // no synchronous standby until ha-service names one: the new primary takes writes at once
             store.writeReplication(instanceId, new ReplicationState(ReplicationState.PRIMARY, term, null, List.of(), false,
@@ -329,7 +326,7 @@ public class ReplicationManager {
             if (!Files.exists(layout.fencedMark()) || store.running(instanceId)) {
                 throw new IllegalArgumentException("only a fenced, stopped former primary rejoins as a standby");
             }
-            String password = current != null && current.password() != null ? current.password() : newPassword();
+            String password = passwordOf(current);
             store.writeReplication(instanceId, new ReplicationState(ReplicationState.STANDBY, current == null ? 0 : current.term(),
                     upstream, List.of(), false, password));
             touch(layout.pgdata().resolve("standby.signal"));
@@ -667,6 +664,11 @@ public class ReplicationManager {
             rs.next();
             return rs.getBoolean(1);
         }
+    }
+
+    /** The server's replication password the instance already has, or a new one. */
+    private String passwordOf(ReplicationState current) {
+        return current != null && current.password() != null ? current.password() : newPassword();
     }
 
     private String newPassword() {

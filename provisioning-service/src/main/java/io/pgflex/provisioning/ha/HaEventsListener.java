@@ -14,7 +14,6 @@ import io.pgflex.support.outbox.Outbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -103,7 +102,7 @@ public class HaEventsListener {
         op.leaseUntil = null;
         ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s != null) {
-            if (Objects.equals(s.state.name(), "Restarting")) {
+            if (s.state == io.pgflex.provisioning.server.ServerState.Restarting) {
                 s.state = io.pgflex.provisioning.server.ServerState.Ready;
             }
             s.updatedAt = clock.instant();
