@@ -11,13 +11,14 @@ import javax.crypto.SecretKey;
 
 /**
  * What a base backup holds: every file with its size and SHA-256, the WAL range it needs
- * (startWal..stopWal on {@code timeline}), when it ran, and pg_backup_stop's backup_label. Stored
+ * (startWal..stopWal on {@code timeline}), when it ran, pg_backup_stop's backup_label, and the
+ * directories to create (empty ones included). Stored
  * sealed like everything else, written after the last file.
  */
 public record BackupManifest(int format, String serverId, String backupId, String kind, String engineVersion,
                              int timeline, String startLsn, String stopLsn, String startWal, String stopWal,
                              Instant startedAt, Instant stoppedAt, String backupLabel, String tablespaceMap,
-                             long sizeBytes, long storedBytes, List<FileEntry> files) {
+                             long sizeBytes, long storedBytes, List<String> directories, List<FileEntry> files) {
 
     public static final int FORMAT = 1;
 

@@ -112,4 +112,29 @@ public interface NodeAgentApi {
     @DELETE
     @Path("/instances/{instanceId}")
     InstanceStatus delete(@PathParam("instanceId") String instanceId);
+
+    /** Starts a base backup of the (primary) instance into the backup repository; the same id again returns that job. */
+    @POST
+    @Path("/instances/{instanceId}/backups")
+    BackupJob startBackup(@PathParam("instanceId") String instanceId, BackupRequest request);
+
+    /** A base backup this agent runs or ran since it started (404: unknown, e.g. the agent restarted meanwhile). */
+    @GET
+    @Path("/instances/{instanceId}/backups/{backupId}")
+    BackupJob backup(@PathParam("instanceId") String instanceId, @PathParam("backupId") String backupId);
+
+    /** Commits a marker transaction, switches WAL and waits until the segment is archived. */
+    @POST
+    @Path("/instances/{instanceId}/wal-switch")
+    WalSwitch switchWal(@PathParam("instanceId") String instanceId);
+
+    /** Creates the instance from backups (point-in-time restore, restore drill); an instance that exists is left as it is. */
+    @PUT
+    @Path("/instances/{instanceId}/restore")
+    RestoreResult restore(@PathParam("instanceId") String instanceId, RestoreRequest request);
+
+    /** Sanity checks of a running instance (restore drills): amcheck on B-tree indexes, row counts. */
+    @POST
+    @Path("/instances/{instanceId}/sanity")
+    SanityReport sanity(@PathParam("instanceId") String instanceId);
 }

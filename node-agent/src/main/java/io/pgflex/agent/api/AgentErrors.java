@@ -32,6 +32,11 @@ public class AgentErrors {
     }
 
     @ServerExceptionMapper
+    public Response restoreFailed(io.pgflex.agent.backup.Restores.RestoreFailedException e) {
+        return error(422, "RestoreFailed", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response failed(InstanceException e) {
         return error(500, "InstanceOperationFailed", e.getMessage());
     }

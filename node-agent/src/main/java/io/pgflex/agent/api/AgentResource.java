@@ -33,11 +33,19 @@ public class AgentResource implements NodeAgentApi {
     private final Router router;
     private final io.pgflex.agent.health.AgentCheckServer checks;
     private final io.pgflex.agent.replication.ReplicationManager replication;
+    private final io.pgflex.agent.backup.BaseBackups backups;
+    private final io.pgflex.agent.backup.Restores restores;
+    private final io.pgflex.agent.backup.Sanity sanity;
 
     public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
                          InstanceSql sql, PgBouncerManager pgbouncer, Router router,
                          io.pgflex.agent.health.AgentCheckServer checks,
-                         io.pgflex.agent.replication.ReplicationManager replication) {
+                         io.pgflex.agent.replication.ReplicationManager replication,
+                         io.pgflex.agent.backup.BaseBackups backups, io.pgflex.agent.backup.Restores restores,
+                         io.pgflex.agent.backup.Sanity sanity) {
+        this.backups = backups;
+        this.restores = restores;
+        this.sanity = sanity;
         this.checks = checks;
         this.replication = replication;
         this.pgbouncer = pgbouncer;
@@ -156,5 +164,32 @@ public class AgentResource implements NodeAgentApi {
     @Override
     public io.pgflex.contracts.agent.ReplicationStatus rejoin(String instanceId, io.pgflex.contracts.agent.HaPeer upstream) {
         return replication.rejoin(instanceId, upstream);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.BackupJob startBackup(String instanceId, io.pgflex.contracts.agent.BackupRequest request) {
+        return backups.start(instanceId, request);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.BackupJob backup(String instanceId, String backupId) {
+        return backups.get(backupId).filter(j -> j.instanceId().equals(instanceId))
+                .orElseThrow(() -> new jakarta.ws.rs.WebApplicationException(AgentErrors.error(404, "BackupNotFound",
+                        "no base backup " + backupId + " of instance " + instanceId + " since this agent started")));
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.WalSwitch switchWal(String instanceId) {
+        return restores.switchWal(instanceId);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.RestoreResult restore(String instanceId, io.pgflex.contracts.agent.RestoreRequest request) {
+        return restores.restore(instanceId, request);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.SanityReport sanity(String instanceId) {
+        return sanity.check(instanceId);
     }
 }

@@ -18,7 +18,7 @@ public final class PostgresConf {
     /** Parameters that only take effect after a restart (the ones pgflex sets). */
     public static final Set<String> RESTART_PARAMETERS = Set.of("shared_buffers", "max_connections", "port",
             "max_worker_processes", "listen_addresses", "unix_socket_directories", "shared_preload_libraries",
-            "wal_level", "max_wal_senders", "max_replication_slots", "hba_file", "ident_file", "data_directory");
+            "wal_level", "archive_mode", "max_wal_senders", "max_replication_slots", "hba_file", "ident_file", "data_directory");
 
     /**
      * @param hostParameters what initdb found this host supports (e.g. dynamic_shared_memory_type: posix

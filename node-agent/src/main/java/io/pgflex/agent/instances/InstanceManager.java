@@ -44,13 +44,15 @@ public class InstanceManager {
     private final ResourceLimits limits;
     private final io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer;
     private final io.pgflex.agent.replication.HaLease lease;
+    private final io.pgflex.agent.backup.WalArchive wal;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public InstanceManager(AgentConfig config, InstanceStore store, PortAllocator ports, EngineCatalogue engines,
                            OsCommands os, InstanceSql sql, ResourceLimits limits,
                            io.pgflex.agent.pgbouncer.PgBouncerManager pgbouncer,
-                           io.pgflex.agent.replication.HaLease lease) {
+                           io.pgflex.agent.replication.HaLease lease, io.pgflex.agent.backup.WalArchive wal) {
         this.pgbouncer = pgbouncer;
+        this.wal = wal;
         this.lease = lease;
         this.config = config;
         this.store = store;
@@ -304,7 +306,8 @@ public class InstanceManager {
         InstanceSpec spec = record.spec();
         PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
-                layout.log().toString(), withReplication(layout, record.instanceId(), postgresParameters(spec)),
+                layout.log().toString(), withArchiving(layout, record.instanceId(),
+                        withReplication(layout, record.instanceId(), postgresParameters(spec))),
                 hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess(),
                 config.routerAddresses());
@@ -408,6 +411,13 @@ public class InstanceManager {
         return out;
     }
 
+    /** Adds WAL archiving (and, while restoring, replay from the source's archive); these win over the user's. */
+    private Map<String, String> withArchiving(InstanceLayout layout, String instanceId, Map<String, String> parameters) {
+        Map<String, String> out = new java.util.TreeMap<>(parameters);
+        out.putAll(wal.parameters(instanceId, layout, standby(instanceId)));
+        return out;
+    }
+
     /** Writes the configuration again (reloading a running server when it changed): after a replication change. */
     public void reconfigure(String instanceId) {
         synchronized (lock(instanceId)) {
@@ -425,6 +435,7 @@ public class InstanceManager {
             InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
             InstanceLayout layout = store.layout(instanceId);
             EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            tlsIfMissing(layout, record.spec().serverName()); // a restored instance gets its own certificate
             writeConfig(layout, record, engine, Sku.ofApiName(record.spec().skuName()).orElseThrow());
             ensureRunning(layout, record, engine, false);
             try {
@@ -452,11 +463,16 @@ public class InstanceManager {
 
     /** A new instance's record on a free port (a clone: its data comes from another agent). */
     public InstanceRecord register(String instanceId, InstanceSpec spec, String engineVersion) {
+        return register(instanceId, spec, engineVersion, "Standby");
+    }
+
+    /** A new instance's record on a free port whose data came from elsewhere (a clone, a restore). */
+    public InstanceRecord register(String instanceId, InstanceSpec spec, String engineVersion, String role) {
         synchronized (ports) {
             int port = ports.allocate();
-            LOG.infof("instance %s for server %s (%s): standby, PostgreSQL %s on port %d", instanceId, spec.serverName(),
-                    spec.serverId(), engineVersion, port);
-            InstanceRecord record = new InstanceRecord(instanceId, spec.serverId(), spec.subscriptionId(), "Standby", port,
+            LOG.infof("instance %s for server %s (%s): %s, PostgreSQL %s on port %d", instanceId, spec.serverName(),
+                    spec.serverId(), role.toLowerCase(), engineVersion, port);
+            InstanceRecord record = new InstanceRecord(instanceId, spec.serverId(), spec.subscriptionId(), role, port,
                     engineVersion, InstanceState.Creating, withoutSecret(spec), null);
             store.write(record);
             return record;

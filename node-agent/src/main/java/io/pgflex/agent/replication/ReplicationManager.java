@@ -68,9 +68,9 @@ import org.jboss.logging.Logger;
 public class ReplicationManager {
     private static final Logger LOG = Logger.getLogger(ReplicationManager.class);
     /** Directories whose contents a base backup leaves out (as pg_basebackup does); they are created empty. */
-    static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial",
+    public static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial",
             "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
-    static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map",
+    public static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map",
             "standby.signal", "recovery.signal", "pg_internal.init", "current_logfiles", "backup_label.old");
     private static final byte END = 0;
     private static final byte FILE = 1;
@@ -602,7 +602,8 @@ public class ReplicationManager {
         return total;
     }
 
-    private static boolean skipped(Path rel) {
+    /** Whether a data-directory path stays out of a base backup (runtime files, contents of pg_wal and the like). */
+    public static boolean skipped(Path rel) {
         String first = rel.getName(0).toString();
         if (rel.getNameCount() > 1 && EMPTY_DIRS.contains(first)) {
             return true;

@@ -1,0 +1,8 @@
+package io.pgflex.contracts.agent;
+
+import java.time.Instant;
+
+/** What a restore produced: the instance, which backup it started from, where replay ended. */
+public record RestoreResult(InstanceStatus instance, String backupId, Instant backupStoppedAt, String restoredLsn,
+                            int timeline, long durationMillis) {
+}

@@ -1,0 +1,356 @@
+package io.pgflex.agent.backup;
+
+import io.pgflex.agent.instances.InstanceLayout;
+import io.pgflex.agent.instances.InstanceManager;
+import io.pgflex.agent.instances.InstanceNotFoundException;
+import io.pgflex.agent.instances.InstanceNotRunningException;
+import io.pgflex.agent.instances.InstanceRecord;
+import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.os.OsCommands;
+import io.pgflex.agent.replication.ReplicationManager;
+import io.pgflex.agent.sql.InstanceSql;
+import io.pgflex.contracts.agent.InstanceSpec;
+import io.pgflex.contracts.agent.InstanceStatus;
+import io.pgflex.contracts.agent.RestoreRequest;
+import io.pgflex.contracts.agent.RestoreResult;
+import io.pgflex.contracts.agent.WalSwitch;
+import io.pgflex.repository.BackupManifest;
+import io.pgflex.repository.BackupRepository;
+import io.pgflex.repository.RepositoryLayout;
+import io.pgflex.repository.Sealed;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.SecretKey;
+import org.jboss.logging.Logger;
+
+/**
+ * Point-in-time restore into a new instance: the latest base backup of the source server that
+ * finished before the target time is downloaded (parallel, every file's digest checked: a damaged
+ * backup fails the restore loudly), PostgreSQL replays the source's WAL archive up to the target
+ * (restore_command through this agent) and promotes; then the instance is made what its spec says.
+ * Also the WAL switch that makes "now" restorable, and the sanity checks of restore drills.
+ */
+@ApplicationScoped
+public class Restores {
+    private static final Logger LOG = Logger.getLogger(Restores.class);
+
+    private final InstanceStore store;
+    private final InstanceManager manager;
+    private final InstanceSql sql;
+    private final BackupStorage storage;
+    private final WalArchive wal;
+    private final OsCommands os;
+
+    public Restores(InstanceStore store, InstanceManager manager, InstanceSql sql, BackupStorage storage, WalArchive wal,
+                    OsCommands os) {
+        this.store = store;
+        this.manager = manager;
+        this.sql = sql;
+        this.storage = storage;
+        this.wal = wal;
+        this.os = os;
+    }
+
+    public RestoreResult restore(String instanceId, RestoreRequest request) {
+        if (request == null || request.spec() == null || request.sourceServerId() == null) {
+            throw new IllegalArgumentException("a restore needs the new instance's spec and the source server id");
+        }
+        InstanceLayout layout = store.layout(instanceId);
+        InstanceSpec spec = request.spec();
+        if (store.read(instanceId).isPresent() && RestoreState.read(layout).isEmpty()) {
+            // restored before (the call is repeated): bring it to its spec
+            return new RestoreResult(manager.apply(instanceId, spec), null, null, null, 0, 0);
+        }
+        long t0 = System.nanoTime();
+        BackupRepository repo = storage.repository();
+        SecretKey key;
+        BackupManifest backup;
+        try {
+            key = storage.existingDataKey(request.sourceServerId());
+            backup = choose(BackupManifest.all(repo, key, request.sourceServerId()), request);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the backups of server " + request.sourceServerId() + ": " + e.getMessage(), e);
+        }
+        if (!backup.engineVersion().split("\\.")[0].equals(spec.engineVersion().split("\\.")[0])) {
+            throw new IllegalArgumentException("backup " + backup.backupId() + " is of PostgreSQL " + backup.engineVersion()
+                    + "; the new server asks for " + spec.engineVersion());
+        }
+        if (store.read(instanceId).isPresent()) {
+            LOG.infof("instance %s: an earlier restore was cut short; starting it again", instanceId);
+            manager.delete(instanceId);
+        }
+        LOG.infof("instance %s: restoring server %s from backup %s (finished %s, %d files, %d MiB) to %s", instanceId,
+                request.sourceServerId(), backup.backupId(), backup.stoppedAt(), backup.files().size(), backup.sizeBytes() >> 20,
+                request.targetTime() == null ? "the end of its WAL archive" : request.targetTime());
+        Path tmp = layout.root().resolve("pgdata.restore");
+        try {
+            Files.createDirectories(layout.root());
+            Files.setPosixFilePermissions(layout.root(), PosixFilePermissions.fromString("rwx------"));
+            InstanceManager.deleteTree(tmp);
+            InstanceManager.deleteTree(layout.pgdata());
+            Files.createDirectories(tmp);
+            Files.createDirectories(layout.log());
+            Files.createDirectories(layout.conf());
+            download(repo, key, backup, tmp);
+            prepare(backup, tmp);
+            os.chownToPostgres(layout.root());
+            Files.move(tmp, layout.pgdata());
+        } catch (IOException e) {
+            InstanceManager.deleteTree(tmp);
+            throw new RestoreFailedException("backup " + backup.backupId() + " of server " + request.sourceServerId()
+                    + " could not be restored: " + e.getMessage(), e);
+        }
+        LOG.infof("instance %s: backup %s downloaded and checked in %d ms; replaying WAL", instanceId, backup.backupId(),
+                (System.nanoTime() - t0) / 1_000_000);
+        new RestoreState(request.sourceServerId(), backup.backupId(), request.targetTime(), request.scratch()).write(layout);
+        InstanceSpec running = new InstanceSpec(spec.operationId(), spec.serverId(), spec.subscriptionId(), spec.serverName(),
+                backup.engineVersion(), spec.skuName(), spec.storageSizeGb(), spec.adminLogin(), null, spec.parameters(),
+                spec.firewallRules(), spec.publicNetworkAccess(), InstanceSpec.DesiredState.Running);
+        manager.register(instanceId, running, backup.engineVersion(), "Primary");
+        manager.start(instanceId);
+        awaitPromoted(instanceId, request);
+        RestoreState.clear(layout);
+        InstanceStatus status = manager.apply(instanceId, spec);
+        String lsn;
+        int timeline;
+        try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
+            lsn = BaseBackups.one(s, "SELECT pg_current_wal_lsn()::text");
+            timeline = Integer.parseInt(BaseBackups.one(s, "SELECT timeline_id FROM pg_control_checkpoint()"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        LOG.infof("instance %s: restored and promoted at %s (timeline %d) in %d ms", instanceId, lsn, timeline, ms);
+        return new RestoreResult(status, backup.backupId(), backup.stoppedAt(), lsn, timeline, ms);
+    }
+
+    /** The latest backup that finished before the target (any, for the end of the archive). */
+    static BackupManifest choose(List<BackupManifest> backups, RestoreRequest request) {
+        BackupManifest chosen = null;
+        for (BackupManifest m : backups) {
+            if (request.targetTime() == null || m.stoppedAt().isBefore(request.targetTime())) {
+                chosen = m;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalArgumentException(backups.isEmpty()
+                    ? "server " + request.sourceServerId() + " has no finished backup yet"
+                    : "no backup of server " + request.sourceServerId() + " finished before " + request.targetTime()
+                    + " (the earliest finished at " + backups.get(0).stoppedAt() + ")");
+        }
+        return chosen;
+    }
+
+    private void download(BackupRepository repo, SecretKey key, BackupManifest backup, Path target) throws IOException {
+        for (String dir : backup.directories()) {
+            Files.createDirectories(target.resolve(dir));
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(storage.workers());
+        try {
+            var queue = new java.util.concurrent.ConcurrentLinkedQueue<>(backup.files().stream()
+                    .sorted(java.util.Comparator.comparingLong(BackupManifest.FileEntry::storedSize).reversed()).toList());
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < storage.workers(); i++) {
+                running.add(workers.submit(() -> {
+                    for (var f = queue.poll(); f != null; f = queue.poll()) {
+                        fetch(repo, key, backup, f, target);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    queue.clear();
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private static void fetch(BackupRepository repo, SecretKey key, BackupManifest backup, BackupManifest.FileEntry f,
+                              Path target) throws IOException {
+        Path out = target.resolve(f.path()).normalize();
+        if (!out.startsWith(target)) {
+            throw new IOException("file outside the data directory in the manifest: " + f.path());
+        }
+        Files.createDirectories(out.getParent());
+        MessageDigest digest = sha256();
+        try (InputStream in = Sealed.open(repo.open(RepositoryLayout.dataFile(backup.serverId(), backup.backupId(), f.path())), key);
+             OutputStream o = new DigestOutputStream(Files.newOutputStream(out), digest)) {
+            in.transferTo(o);
+        } catch (Sealed.TamperedException e) {
+            throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId() + " is damaged: "
+                    + e.getMessage());
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(f.sha256())) {
+            throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId()
+                    + " does not match its recorded digest");
+        }
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** What PostgreSQL needs beside the files: the backup label, empty runtime directories, recovery.signal. */
+    private static void prepare(BackupManifest backup, Path pgdata) throws IOException {
+        for (String dir : ReplicationManager.EMPTY_DIRS) {
+            Files.createDirectories(pgdata.resolve(dir));
+        }
+        Files.createDirectories(pgdata.resolve("pg_wal").resolve("archive_status"));
+        Files.writeString(pgdata.resolve("backup_label"), backup.backupLabel(), StandardCharsets.UTF_8);
+        if (backup.tablespaceMap() != null) {
+            Files.writeString(pgdata.resolve("tablespace_map"), backup.tablespaceMap(), StandardCharsets.UTF_8);
+        }
+        Files.writeString(pgdata.resolve("recovery.signal"), "");
+        try (var walk = Files.walk(pgdata)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+            }
+        }
+    }
+
+    private void awaitPromoted(String instanceId, RestoreRequest request) {
+        long deadline = System.nanoTime() + java.time.Duration.ofHours(6).toNanos();
+        long nextLog = 0;
+        while (System.nanoTime() < deadline) {
+            if (!store.running(instanceId)) {
+                throw new RestoreFailedException(replayFailure(instanceId, request));
+            }
+            try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
+                if (!BaseBackups.inRecovery(s)) {
+                    return;
+                }
+                if (System.nanoTime() > nextLog) {
+                    try (ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp()")) {
+                        rs.next();
+                        LOG.infof("instance %s: replaying WAL, at %s (last transaction replayed committed %s)", instanceId,
+                                rs.getString(1), rs.getString(2));
+                    }
+                    nextLog = System.nanoTime() + 10_000_000_000L;
+                }
+            } catch (SQLException e) {
+                LOG.debugf("instance %s: not answering yet (%s)", instanceId, e.getMessage());
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RestoreFailedException("interrupted");
+            }
+        }
+        throw new RestoreFailedException("instance " + instanceId + " still replays WAL after 6 hours");
+    }
+
+    private String replayFailure(String instanceId, RestoreRequest request) {
+        String log = recentLog(store.layout(instanceId).log());
+        if (log.contains("recovery ended before configured recovery target was reached")) {
+            return "the WAL archive of server " + request.sourceServerId() + " does not reach " + request.targetTime()
+                    + " (replay ended before it); choose an earlier point in time";
+        }
+        return "PostgreSQL stopped while replaying WAL: " + log;
+    }
+
+    private static String recentLog(Path logDir) {
+        try (var files = Files.list(logDir)) {
+            Path newest = files.filter(Files::isRegularFile).max(java.util.Comparator.comparing(f -> f.toFile().lastModified()))
+                    .orElse(null);
+            if (newest == null) {
+                return "(no server log)";
+            }
+            List<String> lines = Files.readAllLines(newest);
+            List<String> errors = lines.stream().filter(l -> l.contains("FATAL") || l.contains("PANIC") || l.contains("ERROR")
+                    || l.contains("LOG:  recovery")).toList();
+            List<String> pick = errors.isEmpty() ? lines : errors;
+            return String.join(" | ", pick.subList(Math.max(0, pick.size() - 4), pick.size()));
+        } catch (IOException e) {
+            return "(no server log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Connection connect(String instanceId) throws SQLException {
+        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        return sql.connect(store.layout(instanceId), record.port(), "postgres");
+    }
+
+    /**
+     * Commits a marker transaction, switches to a new WAL segment and waits until the segment is in
+     * the archive: everything committed before {@code markerTime} is then restorable (a restore to a
+     * time up to it finds a later commit in the archive to stop at).
+     */
+    public WalSwitch switchWal(String instanceId) {
+        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        if (!store.running(instanceId)) {
+            throw new InstanceNotRunningException(instanceId);
+        }
+        try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
+            if (BaseBackups.inRecovery(s)) {
+                throw new IllegalStateException("instance " + instanceId + " is a standby: switch WAL on the primary");
+            }
+            s.execute("SET synchronous_commit = local");
+            Instant marker = Instant.parse(BaseBackups.one(s,
+                    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+            c.setAutoCommit(false);
+            s.execute("SELECT txid_current()"); // an xid, so the commit writes a timestamped commit record
+            c.commit();
+            c.setAutoCommit(true);
+            String file = BaseBackups.one(s, "SELECT pg_walfile_name(pg_switch_wal())");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            boolean archived = false;
+            while (!(archived = wal.archived(record.serverId(), file)) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            LOG.infof("instance %s: WAL switched at %s; %s %s", instanceId, marker, file, archived ? "archived" : "NOT archived yet");
+            return new WalSwitch(file, marker, archived);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("WAL switch of " + instanceId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A restore that could not finish (damaged backup, WAL missing); the instance is left for deletion. */
+    public static final class RestoreFailedException extends RuntimeException {
+        public RestoreFailedException(String message) {
+            super(message);
+        }
+
+        public RestoreFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
