@@ -28,7 +28,7 @@ class ServerEventsListenerTest {
     }
 
     @Test
-    void followsServersAsTheyAreRequestedAndDeleted() {
+    void followsServersAsTheyAreRequestedAndKeepsDeletedOnesMarked() {
         String serverId = UUID.randomUUID().toString();
         try (RecordWriter writer = new RecordWriter(KafkaBroker.shared().bootstrapServers())) {
             writer.cloudEvent(Topics.SERVERS, serverId, UUID.randomUUID().toString(), "pgflex.ServerRequested", """
@@ -44,7 +44,10 @@ class ServerEventsListenerTest {
             writer.cloudEvent(Topics.SERVERS, serverId, UUID.randomUUID().toString(), "pgflex.ServerDeleted", """
                     {"serverId":"%s","subscriptionId":"sub-a","version":1,"name":"s1",
                      "deletedAt":"2026-11-24T11:00:00Z"}""".formatted(serverId));
-            await().atMost(Duration.ofSeconds(30)).until(() -> find(serverId) == null);
+            // kept, marked: its backups stay restorable for the retention period after the deletion
+            BackupPolicy deleted = await().atMost(Duration.ofSeconds(30)).until(() -> find(serverId), r -> r.deletedAt != null);
+            assertEquals(java.time.Instant.parse("2026-11-24T11:00:00Z"), deleted.deletedAt);
+            assertEquals(false, deleted.running);
         }
     }
 

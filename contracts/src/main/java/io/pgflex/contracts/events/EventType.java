@@ -30,6 +30,7 @@ public enum EventType {
     BACKUP_FAILED(BackupFailed.class, Topics.BACKUPS),
     BACKUP_EXPIRED(BackupExpired.class, Topics.BACKUPS),
     RESTORE_COMPLETED(RestoreCompleted.class, Topics.BACKUPS),
+    RESTORE_DRILL_COMPLETED(RestoreDrillCompleted.class, Topics.BACKUPS),
     MAINTENANCE_SCHEDULED(MaintenanceScheduled.class, Topics.MAINTENANCE),
     MAINTENANCE_STARTED(MaintenanceStarted.class, Topics.MAINTENANCE),
     MAINTENANCE_COMPLETED(MaintenanceCompleted.class, Topics.MAINTENANCE),

@@ -1,0 +1,132 @@
+package io.pgflex.backup.retention;
+
+import io.pgflex.backup.backup.BackupEntity;
+import io.pgflex.backup.config.Repository;
+import io.pgflex.backup.policy.BackupPolicy;
+import io.pgflex.contracts.events.BackupExpired;
+import io.pgflex.repository.BackupRepository;
+import io.pgflex.repository.RepositoryLayout;
+import io.pgflex.support.outbox.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies {@link RetentionPlan}s: deletes expired backups (files, then the row, BackupExpired with
+ * the new earliest restore point), the WAL only they needed, and servers deleted longer ago than
+ * their retention. Runs every {@code pgflex.backup-service.retention-interval}.
+ */
+@ApplicationScoped
+public class Retention {
+    private static final Logger LOG = Logger.getLogger(Retention.class);
+
+    private final Repository repository;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public Retention(Repository repository, Outbox outbox, Clock clock) {
+        this.repository = repository;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${pgflex.backup-service.retention-interval:10m}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        runAll();
+    }
+
+    public void runAll() {
+        List<UUID> servers = QuarkusTransaction.requiringNew().call(
+                () -> BackupPolicy.<BackupPolicy>listAll().stream().map(p -> p.serverId).toList());
+        for (UUID id : servers) {
+            try {
+                run(id);
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("server %s: retention not applied this time: %s", id, e.getMessage());
+            }
+        }
+    }
+
+    /** Applies the plan of one server now; returns it. */
+    public RetentionPlan run(UUID serverId) throws IOException {
+        Instant now = clock.instant();
+        RetentionPlan plan = QuarkusTransaction.requiringNew().call(() -> {
+            BackupPolicy p = BackupPolicy.findById(serverId);
+            if (p == null) {
+                return null;
+            }
+            return RetentionPlan.decide(now, p.retentionDays, p.deletedAt, BackupEntity.completed(serverId).stream()
+                    .map(b -> new RetentionPlan.Backup(b.id, b.completedAt, b.startWal)).toList());
+        });
+        if (plan == null) {
+            return null;
+        }
+        BackupRepository repo = repository.store().repository();
+        for (UUID id : plan.expire()) {
+            repo.deletePrefix(RepositoryLayout.backup(serverId.toString(), id.toString()));
+            expired(serverId, id, plan.restorableFrom());
+        }
+        int wal = 0;
+        for (BackupRepository.Entry e : repo.list(RepositoryLayout.walPrefix(serverId.toString()))) {
+            String name = e.key().substring(e.key().lastIndexOf('/') + 1);
+            if (plan.walExpired(name)) {
+                repo.delete(e.key());
+                wal++;
+            }
+        }
+        if (plan.purge()) {
+            repo.deletePrefix(RepositoryLayout.server(serverId.toString()));
+            QuarkusTransaction.requiringNew().run(() -> {
+                BackupEntity.delete("serverId", serverId);
+                BackupPolicy.deleteById(serverId);
+            });
+        } else {
+            QuarkusTransaction.requiringNew().run(() -> {
+                BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
+                if (p != null) {
+                    p.restorableFrom = plan.restorableFrom();
+                }
+                // failed attempts hold nothing in the repository; their rows go with the window
+                BackupEntity.delete("serverId = ?1 and state = ?2 and startedAt < ?3", serverId, BackupEntity.State.Failed,
+                        now.minus(java.time.Duration.ofDays(p == null ? 7 : p.retentionDays)));
+            });
+        }
+        if (!plan.expire().isEmpty() || wal > 0 || plan.purge()) {
+            LOG.infof("server %s: retention: %s; %d backup(s) and %d WAL file(s) removed", serverId, plan.reason(),
+                    plan.expire().size(), wal);
+        }
+        return plan;
+    }
+
+    /** Deletes one backup now (an on-demand backup the user deletes); its files first. */
+    public void delete(BackupEntity backup) throws IOException {
+        repository.store().repository().deletePrefix(RepositoryLayout.backup(backup.serverId.toString(), backup.id.toString()));
+        Instant restorableFrom = QuarkusTransaction.requiringNew().call(() -> BackupEntity.completed(backup.serverId).stream()
+                .filter(b -> !b.id.equals(backup.id)).map(b -> b.completedAt).findFirst().orElse(null));
+        expired(backup.serverId, backup.id, restorableFrom);
+    }
+
+    private void expired(UUID serverId, UUID backupId, Instant restorableFrom) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            BackupEntity b = BackupEntity.findById(backupId, LockModeType.PESSIMISTIC_WRITE);
+            if (b == null) {
+                return;
+            }
+            b.delete();
+            BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
+            if (p != null) {
+                p.restorableFrom = restorableFrom;
+            }
+            outbox.publish(new BackupExpired(serverId.toString(), b.subscriptionId, backupId.toString(), BackupExpired.VERSION,
+                    b.name, clock.instant(), restorableFrom));
+        });
+    }
+}
