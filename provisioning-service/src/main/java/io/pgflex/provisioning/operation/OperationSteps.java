@@ -137,7 +137,10 @@ public class OperationSteps {
             progress(op.id, "CreatingInstance", 30);
             return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
         });
-        InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
+        io.pgflex.contracts.agent.RestoreResult restored = "PointInTimeRestore".equals(target.server().createMode)
+                ? restore(op, target) : null;
+        InstanceStatus status = restored != null ? restored.instance()
+                : agent(target.server()).apply(target.server().instanceId, target.spec());
         long generation = QuarkusTransaction.requiringNew().call(() -> {
             progress(op.id, "ConfiguringEndpoint", 80);
             ServerEntity s = server(op);
@@ -151,9 +154,59 @@ public class OperationSteps {
             // where it runs was recorded with its route, above
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
             outbox.publish(haDesired(s, op.id.toString()));
+            if (restored != null) {
+                outbox.publish(new io.pgflex.contracts.events.RestoreCompleted(s.id.toString(), s.subscriptionId,
+                        op.id.toString(), io.pgflex.contracts.events.RestoreCompleted.VERSION, s.sourceServerId.toString(),
+                        s.pointInTime, restored.restoredLsn(), clock.instant()));
+            }
             return new ServerProvisioned(s.id.toString(), s.subscriptionId, op.id.toString(), ServerProvisioned.VERSION,
                     s.name, s.host, s.port, s.version, s.minorVersion, clock.instant());
         });
+    }
+
+    /**
+     * A new server from another's backups: the source (when it runs) first commits a marker and
+     * switches WAL, so everything up to now is in the archive; then the agent restores the latest
+     * backup before the point in time and replays WAL to it.
+     */
+    private io.pgflex.contracts.agent.RestoreResult restore(OperationEntity op, Target target) {
+        ServerEntity s = target.server();
+        ServerEntity source = QuarkusTransaction.requiringNew().call(() -> ServerEntity.<ServerEntity>findById(s.sourceServerId));
+        java.time.Instant pointInTime = s.pointInTime;
+        java.time.Instant archivedUntil;
+        if (source != null && source.agentId != null && source.stoppedAt == null) {
+            switchWal(source, op);
+            archivedUntil = null;
+        } else if (source != null) {
+            archivedUntil = source.archivedUntil;
+        } else {
+            archivedUntil = QuarkusTransaction.requiringNew().call(() -> java.util.Optional.ofNullable(
+                    io.pgflex.provisioning.server.DeletedServerEntity.<io.pgflex.provisioning.server.DeletedServerEntity>findById(
+                            s.sourceServerId)).map(d -> d.restorableUntil).orElse(null));
+        }
+        if (archivedUntil != null && pointInTime.isAfter(archivedUntil)) {
+            // nothing was committed after the source stopped: its last archived transaction is the same data
+            pointInTime = archivedUntil;
+        }
+        QuarkusTransaction.requiringNew().run(() -> progress(op.id, "RestoringBackup", 40));
+        LOG.infof("operation %s: restoring server %s to %s from the backups of %s", op.id, s.name, s.pointInTime,
+                s.sourceServerId);
+        return agents.slowClient(s.agentId).restore(s.instanceId, new io.pgflex.contracts.agent.RestoreRequest(
+                target.spec(), s.sourceServerId.toString(), pointInTime, false));
+    }
+
+    /** Best effort: the server's last transactions reach the WAL archive now (before a stop, a delete, a restore). */
+    private java.time.Instant switchWal(ServerEntity s, OperationEntity op) {
+        try {
+            io.pgflex.contracts.agent.WalSwitch w = agent(s).switchWal(s.instanceId);
+            LOG.infof("operation %s: WAL of %s switched at %s (%s %s)", op.id, s.name, w.markerTime(), w.lastWal(),
+                    w.archived() ? "archived" : "not archived yet");
+            return w.archived() ? w.markerTime() : null;
+        } catch (RuntimeException e) {
+            LOG.warnf("operation %s: WAL of %s not switched (%s); the archive holds it up to archive_timeout (60 s) before",
+                    op.id, s.name, agentMessage(e));
+            return null;
+        }
     }
 
     /** Update, start, stop and firewall/parameter changes: bring the instance to the server's desired state. */
@@ -164,6 +217,8 @@ public class OperationSteps {
             return new Target(s, InstanceSpecs.of(s, op.id.toString(), json));
         });
         Instant started = clock.instant();
+        java.time.Instant archivedUntil = op.kind == OperationKind.Stop && target.server().agentId != null
+                ? switchWal(target.server(), op) : null; // what was committed before the stop is restorable
         applyToStandby(target);
         InstanceStatus status = agent(target.server()).apply(target.server().instanceId, target.spec());
         long elapsed = clock.millis() - started.toEpochMilli();
@@ -191,6 +246,7 @@ public class OperationSteps {
                 }
                 case Stop -> {
                     server.stoppedAt = clock.instant();
+                    server.archivedUntil = archivedUntil;
                     yield new ServerStopped(id, server.subscriptionId, op.id.toString(), ServerStopped.VERSION, server.name,
                             server.stoppedAt);
                 }
@@ -295,6 +351,7 @@ public class OperationSteps {
             progress(op.id, "DeletingInstance", 40);
             return server(op);
         });
+        java.time.Instant archivedUntil = s.agentId != null && s.stoppedAt == null ? switchWal(s, op) : s.archivedUntil;
         if (s.agentId != null) {
             agent(s).delete(s.instanceId);
         }
@@ -309,6 +366,9 @@ public class OperationSteps {
         QuarkusTransaction.requiringNew().run(() -> {
             ServerEntity server = server(op);
             FirewallRuleEntity.delete("key.serverId", server.id);
+            // its backups stay restorable for its retention period
+            io.pgflex.provisioning.server.DeletedServerEntity.record(server, clock.instant(),
+                    archivedUntil);
             server.delete();
             outbox.publish(new ServerDeleted(server.id.toString(), server.subscriptionId, op.id.toString(),
                     ServerDeleted.VERSION, server.name, clock.instant()));

@@ -30,6 +30,14 @@ public class AgentClients {
                 config.agentToken(), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(180)));
     }
 
+    /** A client for calls that take as long as the data is large (restores). */
+    public NodeAgentApi slowClient(String agentId) {
+        return slowClients.computeIfAbsent(agentId, id -> io.pgflex.support.agents.AgentClientFactory.client(agent(id).url(),
+                config.agentToken(), java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(6)));
+    }
+
+    private final java.util.Map<String, NodeAgentApi> slowClients = new java.util.concurrent.ConcurrentHashMap<>();
+
     private ProvisioningConfig.Agent agent(String agentId) {
         ProvisioningConfig.Agent agent = config.agents().get(agentId);
         if (agent == null) {

@@ -103,10 +103,28 @@ public class ServerEntity extends PanacheEntityBase {
     public String resourceLimits;
     @Column(name = "stopped_at")
     public Instant stoppedAt;
+    /** The earliest point the server's backups restore to (backup-service's events); null before the first backup. */
+    @Column(name = "restorable_from")
+    public Instant restorableFrom;
+    /** Default, or PointInTimeRestore (then the source and the point in time are set). */
+    @Column(name = "create_mode", nullable = false)
+    public String createMode = "Default";
+    @Column(name = "source_server_id")
+    public UUID sourceServerId;
+    @Column(name = "point_in_time")
+    public Instant pointInTime;
+    /** Set at a stop: every transaction committed before it is in the WAL archive. */
+    @Column(name = "archived_until")
+    public Instant archivedUntil;
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The earliest restore point promised now: the retention window's start, or the first backup's end if later. */
+    public Instant earliestRestoreDate(Instant now) {
+        return RestoreSource.earliest(restorableFrom, now, backupRetentionDays);
+    }
 
     public String resourceId() {
         return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup

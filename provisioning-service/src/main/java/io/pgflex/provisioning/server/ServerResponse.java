@@ -34,7 +34,8 @@ public record ServerResponse(String id, String name, String type, String locatio
     public record Storage(int storageSizeGB, String autoGrow) {
     }
 
-    public record Backup(int backupRetentionDays, String geoRedundantBackup) {
+    /** @param earliestRestoreDate the earliest point a point-in-time restore reaches now (null before the first backup) */
+    public record Backup(int backupRetentionDays, String geoRedundantBackup, String earliestRestoreDate) {
     }
 
     /**
@@ -64,7 +65,9 @@ public record ServerResponse(String id, String name, String type, String locatio
                 new SystemData(s.createdAt.toString(), s.updatedAt.toString()),
                 new Properties(s.version, s.minorVersion, s.adminLogin,
                         new Storage(s.storageGb, s.storageAutoGrow ? "Enabled" : "Disabled"),
-                        new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled"),
+                        new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled",
+                                java.util.Optional.ofNullable(s.earliestRestoreDate(java.time.Instant.now()))
+                                        .map(Object::toString).orElse(null)),
                         new HighAvailability(s.haMode, s.haState, s.standbyZone, s.haDegradedReason),
                         new MaintenanceWindow(s.maintenanceCustom ? "Enabled" : "Disabled", s.maintenanceDay, s.maintenanceHour,
                                 s.maintenanceMinute),

@@ -57,12 +57,23 @@ public class ServerService {
         ServerValidator.required(request.location(), "location");
         ServerRequest.Properties p = request.props();
         ServerValidator.createMode(p.createMode());
-        Sku sku = ServerValidator.sku(request.sku());
-        ServerValidator.administratorLogin(p.administratorLogin());
-        ServerValidator.password(p.administratorLoginPassword(), p.administratorLogin());
+        RestoreSource source = restoreSource(request);
+        Sku sku = source != null && request.sku() == null ? Sku.ofApiName(source.skuName()).orElseThrow()
+                : ServerValidator.sku(request.sku());
         Set<Integer> offered = placement.offeredMajors();
-        ServerValidator.version(p.version(), offered);
-        ServerValidator.storage(p.storage() == null ? null : p.storage().storageSizeGB(), null);
+        if (source == null) {
+            ServerValidator.administratorLogin(p.administratorLogin());
+            ServerValidator.password(p.administratorLoginPassword(), p.administratorLogin());
+            ServerValidator.version(p.version(), offered);
+        } else {
+            // the restored server is the source's data: same major, same admin login and password
+            ServerValidator.version(source.version(), offered);
+            if (p.version() != null && !p.version().equals(source.version())) {
+                throw ArmException.badRequest("VersionMismatch", "A restore keeps the source's major version "
+                        + source.version() + ".", "properties.version");
+            }
+        }
+        ServerValidator.storage(p.storage() == null ? null : p.storage().storageSizeGB(), source == null ? null : source.storageGb());
         ServerValidator.backupRetention(p.backup() == null ? null : p.backup().backupRetentionDays());
         ServerValidator.highAvailability(p.highAvailability(), sku);
         ServerValidator.maintenanceWindow(p.maintenanceWindow());
@@ -76,12 +87,25 @@ public class ServerService {
         return offered;
     }
 
+    /** The source of a PointInTimeRestore request (checked), or null for other create modes. */
+    public RestoreSource restoreSource(ServerRequest request) {
+        if (!"PointInTimeRestore".equals(request.props().createMode())) {
+            return null;
+        }
+        return RestoreSource.resolve(request.props(), clock.instant());
+    }
+
     @Transactional
     public Accepted create(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
         if (ServerEntity.findByName(name).isPresent()) {
             throw new ArmException(409, "ServerNameAlreadyExists", "The server name '" + name + "' is already in use.", "name");
         }
         ServerRequest.Properties p = request.props();
+        RestoreSource source = restoreSource(request);
+        if (source != null && !source.subscriptionId().equals(subscriptionId)) {
+            throw ArmException.badRequest("CrossSubscriptionRestoreNotSupported", "The source server must be in subscription "
+                    + subscriptionId + ".", "properties.sourceServerResourceId");
+        }
         ServerEntity s = new ServerEntity();
         s.id = UUID.randomUUID();
         s.subscriptionId = subscriptionId;
@@ -89,12 +113,22 @@ public class ServerService {
         s.name = name;
         s.location = request.location();
         s.tags = toJson(request.tags() == null ? Map.of() : request.tags());
-        s.skuName = request.sku().name();
-        s.skuTier = request.sku().tier();
-        s.version = p.version();
-        s.adminLogin = p.administratorLogin();
-        s.adminPasswordVerifier = PasswordUtil.encodeScramSha256(p.administratorLoginPassword().toCharArray());
-        s.storageGb = p.storage() == null || p.storage().storageSizeGB() == null ? 32 : p.storage().storageSizeGB();
+        s.skuName = request.sku() != null ? request.sku().name() : source.skuName();
+        s.skuTier = request.sku() != null ? request.sku().tier() : source.skuTier();
+        if (source == null) {
+            s.version = p.version();
+            s.adminLogin = p.administratorLogin();
+            s.adminPasswordVerifier = PasswordUtil.encodeScramSha256(p.administratorLoginPassword().toCharArray());
+        } else {
+            s.version = source.version();
+            s.adminLogin = source.adminLogin();
+            s.adminPasswordVerifier = source.adminPasswordVerifier();
+            s.createMode = "PointInTimeRestore";
+            s.sourceServerId = source.id();
+            s.pointInTime = source.pointInTime();
+        }
+        int defaultStorage = source == null ? 32 : source.storageGb();
+        s.storageGb = p.storage() == null || p.storage().storageSizeGB() == null ? defaultStorage : p.storage().storageSizeGB();
         s.storageAutoGrow = p.storage() != null && "Enabled".equalsIgnoreCase(p.storage().autoGrow());
         s.backupRetentionDays = p.backup() == null || p.backup().backupRetentionDays() == null ? 7 : p.backup().backupRetentionDays();
         s.geoRedundantBackup = p.backup() != null && "Enabled".equalsIgnoreCase(p.backup().geoRedundantBackup());
@@ -111,7 +145,7 @@ public class ServerService {
         OperationEntity op = operations.start(s, OperationKind.Create, null);
         outbox.publish(new ServerRequested(s.id.toString(), s.subscriptionId, op.id.toString(), ServerRequested.VERSION,
                 s.resourceGroup, s.name, s.location, s.skuName, s.skuTier, s.version, s.storageGb, s.haMode,
-                s.backupRetentionDays, "Default", s.createdAt));
+                s.backupRetentionDays, s.createMode, s.createdAt));
         return new Accepted(s, op, true);
     }
 

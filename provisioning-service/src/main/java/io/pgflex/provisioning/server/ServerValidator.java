@@ -135,8 +135,9 @@ public final class ServerValidator {
     }
 
     public static void createMode(String createMode) {
-        if (createMode != null && !Set.of("Default", "Create").contains(createMode)) {
-            throw bad("UnsupportedCreateMode", "createMode '" + createMode + "' is not available yet; use Default.",
+        if (createMode != null && !Set.of("Default", "Create", "PointInTimeRestore").contains(createMode)) {
+            throw bad("UnsupportedCreateMode", "createMode '" + createMode + "' is not available; use Default or"
+                    + " PointInTimeRestore.",
                     "properties.createMode");
         }
     }

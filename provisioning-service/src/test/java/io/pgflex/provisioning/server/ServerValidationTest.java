@@ -82,7 +82,11 @@ class ServerValidationTest {
             bad maintenance hour  | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","maintenanceWindow":{"customWindow":"Enabled","dayOfWeek":1,"startHour":24,"startMinute":0}}} | InvalidMaintenanceWindow
             missing location      | {"sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!"}} | InvalidParameterValue
             missing password      | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin"}} | InvalidParameterValue
-            restore not yet       | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"createMode":"PointInTimeRestore","version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!"}} | UnsupportedCreateMode
+            unknown create mode   | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"createMode":"GeoRestore","version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!"}} | UnsupportedCreateMode
+            restore, no source    | {"location":"local","properties":{"createMode":"PointInTimeRestore","pointInTimeUTC":"2026-11-24T10:00:00Z"}} | MissingSourceServer
+            restore, bad source   | {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"v-src","pointInTimeUTC":"2026-11-24T10:00:00Z"}} | InvalidSourceServerResourceId
+            restore, no time      | {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"/subscriptions/sub-validation/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-src"}} | MissingPointInTime
+            restore, bad time     | {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"/subscriptions/sub-validation/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-src","pointInTimeUTC":"yesterday"}} | InvalidPointInTime
             not JSON              | {"location": | InvalidRequestContent
             """)
     void rejectsBadBodies(String rule, String body, String code) {
@@ -101,6 +105,35 @@ class ServerValidationTest {
                 .then().statusCode(409).body("error.code", equalTo("ZoneRedundantHaNotAvailable"))
                 .body("error.message", containsString("another availability zone"));
         assertNothingCreated("v-zr");
+    }
+
+    @Test
+    void pointInTimeRestoreIsCheckedAgainstTheSourcesBackups() {
+        String source = "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-pitr-src";
+        String restore = """
+                {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"%s",
+                 "pointInTimeUTC":"%s"}}""";
+        Api.owner(SUB).body(restore.formatted(source, "2026-11-24T10:00:00Z")).when().put(Api.servers(SUB, "rg") + "/v-pitr")
+                .then().statusCode(404).body("error.message", containsString("v-pitr-src"));
+        Api.owner(SUB).body(Api.validBody()).when().put(Api.servers(SUB, "rg") + "/v-pitr-src").then().statusCode(201);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> Api.owner(SUB).when()
+                .get(Api.servers(SUB, "rg") + "/v-pitr-src").then().extract().path("properties.state"), "Ready"::equals);
+        java.time.Instant now = java.time.Instant.now();
+        Api.owner(SUB).body(restore.formatted(source, now.minusSeconds(60))).when().put(Api.servers(SUB, "rg") + "/v-pitr")
+                .then().statusCode(400).body("error.code", equalTo("NoBackupAvailable"));
+        // as backup-service's BackupCompleted would have it: the first backup ended a minute ago
+        java.time.Instant firstBackup = now.minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        QuarkusTransaction.requiringNew().run(() -> ServerEntity.<ServerEntity>find("name", "v-pitr-src").firstResult()
+                .restorableFrom = firstBackup);
+        Api.owner(SUB).when().get(Api.servers(SUB, "rg") + "/v-pitr-src").then()
+                .body("properties.backup.earliestRestoreDate", equalTo(firstBackup.toString()));
+        Api.owner(SUB).body(restore.formatted(source, now.minusSeconds(120))).when().put(Api.servers(SUB, "rg") + "/v-pitr")
+                .then().statusCode(400).body("error.code", equalTo("PointInTimeBeforeEarliestRestoreDate"))
+                .body("error.message", containsString(firstBackup.toString()));
+        Api.owner(SUB).body(restore.formatted(source, now.plusSeconds(3600))).when().put(Api.servers(SUB, "rg") + "/v-pitr")
+                .then().statusCode(400).body("error.code", equalTo("PointInTimeInFuture"));
+        assertNothingCreated("v-pitr");
+        Api.owner(SUB).when().delete(Api.servers(SUB, "rg") + "/v-pitr-src").then().statusCode(202);
     }
 
     static void assertNothingCreated(String name) {
