@@ -27,7 +27,7 @@ import java.util.Properties;
 
 /**
  * pgflex as deployed, for end-to-end tests: a real broker and control-plane PostgreSQL, a node agent
- * with engines of several majors, and provisioning-service and ha-service as processes from their
+ * with engines of several majors, and provisioning-service, ha-service and backup-service as processes from their
  * packaged jars. Started once per test JVM.
  */
 final class Stack {
@@ -38,6 +38,7 @@ final class Stack {
     private static Map<String, String> provisioningEnv;
     private static int haPort;
     private static Map<String, String> haEnv;
+    private static ServiceProcess backup;
 
     private Stack() {
     }
@@ -59,6 +60,24 @@ final class Stack {
         // several failovers of one server within a test class
         haEnv.put("PGFLEX_HA_QUIET_PERIOD", "5s");
         ha = ServiceProcess.start("ha-service", haPort, haEnv);
+        Map<String, String> backupEnv = env(postgres.createDatabase("backup"));
+        backupEnv.put("QUARKUS_CONFIG_LOCATIONS", configFile(NodeAgentResource.backupConfig()).toString());
+        // the scheduler looks every second; drills only when asked
+        backupEnv.put("PGFLEX_BACKUP_SERVICE_SCHEDULER_INTERVAL", "1s");
+        backupEnv.put("PGFLEX_BACKUP_SERVICE_DRILL_INTERVAL", "0s");
+        backup = ServiceProcess.start("backup-service", freePort(), backupEnv);
+    }
+
+    static ServiceProcess backup() {
+        start();
+        return backup;
+    }
+
+    /** backup-service's part of the API (what the gateway routes to it), as {@code subscription}'s owner. */
+    static RequestSpecification backupApi(String subscription) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(backup().port())
+                .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
 
     static ServiceProcess provisioning() {

@@ -18,6 +18,19 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     static final int PORTS = 7000;
     /** Endpoint ports the test router hands out: apart from the local stack's 15000-15499 (PgBouncer: + 1000). */
     public static final int ENDPOINT_PORTS = 17000;
+    /** The backup master key of test stacks (32 bytes, base64): agents and backup-service share it. */
+    public static final String BACKUP_MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLXBnZmxleC10ZXN0cyE=";
+    private static Path backupRepository;
+
+    /** The filesystem backup repository the test agents (and backup-service) of this JVM share. */
+    public static synchronized Path backupRepository() {
+        if (backupRepository == null) {
+            String known = System.getProperty("pgflex.test.backup-repository");
+            backupRepository = known != null ? Path.of(known) : ScratchDirs.create("pgflex-test-backups-");
+            System.setProperty("pgflex.test.backup-repository", backupRepository.toString());
+        }
+        return backupRepository;
+    }
 
     private record Agent(String id, String zone, int portBase, boolean router, Path root, int port, int checkPort) {
     }
@@ -81,6 +94,8 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(a.portBase() + 199),
                 "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
         env.put("PGFLEX_AGENT_CHECK_PORT", Integer.toString(a.checkPort()));
+        env.put("PGFLEX_BACKUP_MASTER_KEY", BACKUP_MASTER_KEY);
+        env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
         // each test JVM's router starts from the beginning of pgflex.servers (its own broker)
         env.put("PGFLEX_AGENT_ROUTER_CONSUMER_GROUP", "pgflex-router-test-" + ProcessHandle.current().pid());
         String engineJars = System.getProperty("pgflex.engine-jars");
@@ -144,6 +159,18 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
             config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
         });
         config.put("pgflex.ha.agent-token", TOKEN);
+        return config;
+    }
+
+    /** How backup-service reaches the started agents and the repository they write, as configuration properties. */
+    public static synchronized Map<String, String> backupConfig() {
+        shared();
+        Map<String, String> config = new LinkedHashMap<>();
+        AGENTS.values().forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port()));
+        config.put("pgflex.backup-service.agent-token", TOKEN);
+        config.put("pgflex.backup.master-key", BACKUP_MASTER_KEY);
+        config.put("pgflex.backup.repository.type", "filesystem");
+        config.put("pgflex.backup.repository.path", backupRepository().toString());
         return config;
     }
 

@@ -136,6 +136,7 @@ public class BackupResource {
         props.put("source", b.kind == BackupEntity.Kind.Automatic ? "Automatic" : "Customer Initiated");
         props.put("completedTime", b.state == BackupEntity.State.Completed && b.completedAt != null ? b.completedAt.toString() : null);
         props.put("state", b.state.name());
+        props.put("repositoryId", b.id.toString()); // its directory in the repository: servers/{serverId}/backups/{repositoryId}
         props.put("startedTime", b.startedAt.toString());
         props.put("error", b.error);
         props.put("sizeBytes", b.sizeBytes);

@@ -127,7 +127,15 @@ public class Restores {
                 backup.engineVersion(), spec.skuName(), spec.storageSizeGb(), spec.adminLogin(), null, spec.parameters(),
                 spec.firewallRules(), spec.publicNetworkAccess(), InstanceSpec.DesiredState.Running);
         manager.register(instanceId, running, backup.engineVersion(), "Primary");
-        manager.start(instanceId);
+        try {
+            manager.start(instanceId);
+        } catch (RuntimeException e) {
+            // pg_ctl waits a minute for connections, which a replaying server (no hot standby) does not take yet
+            if (!store.running(instanceId)) {
+                throw new RestoreFailedException(replayFailure(instanceId, request), e);
+            }
+            LOG.infof("instance %s: still replaying WAL after pg_ctl stopped waiting; following it", instanceId);
+        }
         awaitPromoted(instanceId, request);
         RestoreState.clear(layout);
         InstanceStatus status = manager.apply(instanceId, spec);

@@ -72,6 +72,9 @@ public class WalArchive {
         p.put("archive_timeout", ARCHIVE_TIMEOUT);
         if (restore != null) {
             p.put("restore_command", layout.conf().resolve("restore_wal.sh") + " %f %p");
+            // no read-only connections while replaying: the new server may be smaller than the source
+            // (hot standby would refuse to run with less max_connections and the like than it had)
+            p.put("hot_standby", "off");
             p.put("recovery_target_timeline", "latest");
             if (restore.targetTime() != null) {
                 p.put("recovery_target_time", restore.targetTime().toString().replace('T', ' ').replace("Z", "+00"));
@@ -184,6 +187,7 @@ public class WalArchive {
         try (InputStream in = Sealed.open(storage.repository().open(key), storage.existingDataKey(serverId))) {
             in.transferTo(out);
         }
+        LOG.infof("instance %s: replaying WAL file %s from the archive of server %s", instanceId, fileName, serverId);
     }
 
     /** Whether the file is in the server's archive. */
