@@ -179,6 +179,42 @@ class PointInTimeRestoreIT {
         assertEquals(range(1, 100), ids(restore(src, beforeOnDemand, "pitr-r4")), "restored from a deleted server");
     }
 
+    @Test
+    void backupsOfAnHaServerFollowThePrimaryAcrossAFailover() throws Exception {
+        String name = "pitr-ha";
+        int port = Stack.readyServer(SUB, name, """
+                {"location": "local", "sku": {"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
+                 "properties": {"version": "16", "availabilityZone": "2", "administratorLogin": "appadmin",
+                 "administratorLoginPassword": "%s", "highAvailability": {"mode": "ZoneRedundant"}}}""".formatted(PASSWORD));
+        awaitHa(name, "Healthy");
+        firstBackup(name);
+        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        }
+        insert(port, 1, 100);
+        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"restartWithFailover\": true, \"failoverMode\": \"PlannedFailover\"}")
+                .post(base(name) + "/restart"));
+        awaitHa(name, "Healthy");
+        insert(port, 101, 200);
+        Instant afterFailover = now(port);
+        insert(port, 201, 300);
+        // the next backup is taken on the new primary (it would fail on the standby)
+        onDemandBackup(name, "after-failover");
+        assertEquals("2", backup(name, "after-failover").getString("properties.timeline").replace(".0", ""),
+                "taken on the promoted instance's timeline");
+        JsonPath status = Stack.backupApi(SUB).get(base(name) + "/backupStatus").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(), status.getList("properties.walGaps"), "the archive has every segment across the failover");
+        assertTrue(status.getInt("properties.timelines") >= 2, status.prettify());
+        // a restore follows the timeline switch: the point lies after the failover, the base backup before it
+        assertEquals(range(1, 200), ids(restore(name, afterFailover, "pitr-ha-r1")));
+    }
+
+    static void awaitHa(String name, String state) {
+        await(name + " HA " + state).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                state.equals(Stack.api(SUB).get(base(name)).then().statusCode(200).extract()
+                        .path("properties.highAvailability.state")));
+    }
+
     static void verify(String server, String backup, String expected) {
         Stack.backupApi(SUB).post(base(server) + "/backups/" + backup + "/verify").then().statusCode(202);
         await("verify " + backup).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))

@@ -39,7 +39,9 @@ public final class ScratchDirs {
     /** Stops every cluster below {@code dir} and removes it. */
     public static void clean(Path dir) {
         stopClusters(dir);
-        Dirs.delete(dir);
+        if (!Boolean.getBoolean("pgflex.keep-scratch")) { // -Dpgflex.keep-scratch=true keeps the data to look at
+            Dirs.delete(dir);
+        }
     }
 
     static void reapStale(String prefix) {

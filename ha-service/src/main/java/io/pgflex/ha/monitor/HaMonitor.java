@@ -297,7 +297,10 @@ public class HaMonitor {
 
     /** Waits for the standby to stream and catch up, then makes it synchronous: Healthy. */
     private void replicating(HaServer s) {
-        ReplicationStatus primary = agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
+        // once synchronous, stay so while waiting for the standby to confirm: turning it off and on
+        // every probe would leave pg_stat_replication saying "async" forever on an idle server
+        boolean syncing = syncFrom.containsKey(s.serverId);
+        ReplicationStatus primary = agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, syncing));
         try {
             agents.quick(s.standbyAgent).replicate(s.standbyInstance, standbySpec(s));
         } catch (RuntimeException e) {
@@ -312,13 +315,18 @@ public class HaMonitor {
         Optional<ReplicationStatus.StandbyConnection> c = connection(primary, s.standbyInstance);
         c.ifPresentOrElse(x -> standbySeen.put(s.serverId, x), () -> standbySeen.remove(s.serverId));
         if (c.isEmpty() || !"streaming".equals(c.get().state()) || c.get().lagBytes() > config.readyLagBytes()) {
+            if (syncing) { // it fell behind or away again: writes must not wait for it meanwhile
+                syncFrom.remove(s.serverId);
+                agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
+            }
             problem(s.serverId, "standby " + s.standbyInstance + " not caught up yet: "
                     + c.map(x -> x.state() + ", " + x.lagBytes() + " bytes behind").orElse("not connected"));
             return;
         }
         // synchronous from now on; Healthy once the standby is confirmed synchronous and has replayed
         // everything the primary wrote before (commits acknowledged without waiting for it)
-        ReplicationStatus sync = agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true));
+        ReplicationStatus sync = syncing ? primary
+                : agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true));
         Long from = syncFrom.computeIfAbsent(s.serverId, k -> sync.lsn() == null ? null : lsn(sync.lsn()));
         Optional<ReplicationStatus.StandbyConnection> now = connection(sync, s.standbyInstance);
         if (from == null || now.isEmpty() || !"sync".equals(now.get().syncState()) || now.get().replayLsn() == null

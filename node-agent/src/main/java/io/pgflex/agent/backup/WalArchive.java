@@ -60,14 +60,17 @@ public class WalArchive {
      * The archive settings for the instance's postgresql.conf (and writes the scripts they call):
      * every primary archives; a standby archives what it receives too (archive_mode = always), so a
      * segment its primary had no time to archive before dying still reaches the repository; a
-     * restoring instance reads its source's archive until promoted; a drill's scratch instance archives nothing.
+     * restoring instance reads its source's archive until promoted (and is restarted once after, to
+     * archive); a drill's scratch instance archives nothing.
      */
-    public Map<String, String> parameters(String instanceId, InstanceLayout layout, boolean standby) {
+    public Map<String, String> parameters(String instanceId, InstanceLayout layout) {
         Map<String, String> p = new TreeMap<>();
         RestoreState restore = RestoreState.read(layout).orElse(null);
         writeScripts(instanceId, layout);
         boolean scratch = restore != null && restore.scratch();
-        p.put("archive_mode", scratch ? "off" : standby ? "always" : "on");
+        // "always" on primaries and standbys alike (a primary archives the same either way), so a role change
+        // never needs a restart; only while replaying another server's archive is it "on" (no re-archiving)
+        p.put("archive_mode", scratch ? "off" : restore != null ? "on" : "always");
         p.put("archive_command", scratch ? "" : layout.conf().resolve("archive_wal.sh") + " %p %f");
         p.put("archive_timeout", ARCHIVE_TIMEOUT);
         if (restore != null) {

@@ -414,7 +414,7 @@ public class InstanceManager {
     /** Adds WAL archiving (and, while restoring, replay from the source's archive); these win over the user's. */
     private Map<String, String> withArchiving(InstanceLayout layout, String instanceId, Map<String, String> parameters) {
         Map<String, String> out = new java.util.TreeMap<>(parameters);
-        out.putAll(wal.parameters(instanceId, layout, standby(instanceId)));
+        out.putAll(wal.parameters(instanceId, layout));
         return out;
     }
 
