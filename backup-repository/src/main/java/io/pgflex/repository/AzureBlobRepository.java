@@ -20,13 +20,6 @@ import java.util.Optional;
 
 /** An Azure Blob Storage container (or Azurite), block blobs under an optional prefix. */
 public final class AzureBlobRepository implements BackupRepository {
-    static {
-        // lets the SDK send its Content-Length as it means to (the JDK client otherwise drops it, warning per request)
-        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "content-length");
-        }
-    }
-
     private final BlobContainerClient container;
     private final String prefix;
     private final String endpoint;

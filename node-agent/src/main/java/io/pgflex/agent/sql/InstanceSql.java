@@ -7,7 +7,6 @@ import io.pgflex.contracts.agent.ParameterInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +20,7 @@ import java.util.Properties;
  */
 @ApplicationScoped
 public class InstanceSql {
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
 
     public Connection connect(InstanceLayout layout, int port, String database) throws SQLException {
         Properties props = new Properties();
@@ -35,7 +35,13 @@ public class InstanceSql {
         // tenants own databases and may set their search_path: the agent (a superuser) resolves
         // names in pg_catalog only, never in a schema a tenant could fill
         props.setProperty("options", "-c search_path=pg_catalog,pg_temp");
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/", props);
+        // the driver itself, not DriverManager: its registry is tied to the class loader that loaded the
+        // driver first (a second application in the same JVM, as Quarkus tests start, finds none)
+        Connection c = DRIVER.connect("jdbc:postgresql://localhost:" + port + "/", props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused the URL");
+        }
+        return c;
     }
 
     /**

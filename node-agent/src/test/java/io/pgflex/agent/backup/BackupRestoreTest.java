@@ -32,13 +32,14 @@ import org.postgresql.util.PasswordUtil;
 
 /**
  * WAL archiving, a base backup and point-in-time restores through one agent, against a real
- * PostgreSQL and the filesystem repository: rows before the target are back, rows after are not,
- * the repository holds no plaintext, a flipped byte fails the restore.
+ * PostgreSQL and the filesystem repository (subclasses: the same against s3proxy and Azurite): rows
+ * before the target are back, rows after are not, the store holds no plaintext, a flipped byte
+ * fails the restore.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(io.pgflex.testkit.AgentDataRootResource.class)
-class BackupRestoreTest {
+public class BackupRestoreTest {
     static final String PASSWORD = "Str0ng-Passw0rd!";
     @Inject
     BackupStorage storage;
@@ -134,9 +135,8 @@ class BackupRestoreTest {
         agent().when().post("/agent/v1/instances/" + r2 + "/sanity").then().statusCode(200)
                 .body("ok", equalTo(true)).body("tables.find { it.table == 'public.t' }.rows", equalTo(200));
 
-        // nothing in the repository is readable as plaintext
-        Path repoRoot = Path.of(storage.repository().describe().replace("filesystem ", ""));
-        try (var files = Files.walk(repoRoot)) {
+        // nothing the store keeps is readable as plaintext
+        try (var files = Files.walk(storeDataDir())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("pgflex-marker-5c1e"),
                         "plaintext in " + f);
@@ -144,19 +144,12 @@ class BackupRestoreTest {
         }
 
         // a flipped byte in the backup: the restore fails loudly and names the file
-        Path dataFile;
-        try (var files = Files.walk(repoRoot.resolve("servers/" + serverId + "/backups/" + backupId + "/data/base"))) {
-            dataFile = files.filter(Files::isRegularFile).filter(f -> {
-                try {
-                    return Files.size(f) > 1000;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }).findFirst().orElseThrow();
-        }
-        byte[] bytes = Files.readAllBytes(dataFile);
+        var repo = storage.repository();
+        String dataFile = repo.list(io.pgflex.repository.RepositoryLayout.backup(serverId, backupId) + "data/base/").stream()
+                .filter(e -> e.size() > 1000).findFirst().orElseThrow().key();
+        byte[] bytes = repo.read(dataFile);
         bytes[bytes.length / 2] ^= 0x40;
-        Files.write(dataFile, bytes);
+        repo.put(dataFile, bytes);
         agent().body("{\"spec\":" + spec(UUID.randomUUID().toString(), "r3") + ",\"sourceServerId\":\"" + serverId
                         + "\",\"scratch\":true}")
                 .when().put("/agent/v1/instances/r3-" + serverId.substring(0, 8) + "/restore").then().statusCode(422)
@@ -165,6 +158,12 @@ class BackupRestoreTest {
         for (String i : List.of(id, r1, r2, "r3-" + serverId.substring(0, 8))) {
             agent().when().delete("/agent/v1/instances/" + i).then().statusCode(200);
         }
+    }
+
+    /** Where the repository's bytes end up on disk: the filesystem repository, or the object store's data directory. */
+    Path storeDataDir() {
+        String objectStore = System.getProperty(io.pgflex.testkit.ObjectStoreResource.DATA_DIR);
+        return objectStore != null ? Path.of(objectStore) : Path.of(storage.repository().describe().replace("filesystem ", ""));
     }
 
     @Test
