@@ -258,13 +258,21 @@ public class BaseBackups {
         BackupRepository.Upload upload = repo.create(RepositoryLayout.dataFile(serverId, backupId, rel));
         Sealed.Writer w = Sealed.writer(upload, key, storage.zstdLevel());
         try (in) {
-            in.transferTo(w);
+            copy(in, w);
         } catch (IOException | RuntimeException e) {
             upload.abort();
             throw e;
         }
         w.close();
         return new FileEntry(rel, w.plainBytes(), w.storedBytes(), w.sha256Hex());
+    }
+
+    /** Copies with a large buffer: the compressor and cipher behind {@code out} work best on big writes. */
+    static void copy(InputStream in, java.io.OutputStream out) throws IOException {
+        byte[] buf = new byte[256 << 10];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            out.write(buf, 0, n);
+        }
     }
 
     private void awaitArchived(String serverId, String walFile, String instanceId) throws IOException, InterruptedException {

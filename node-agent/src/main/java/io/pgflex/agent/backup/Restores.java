@@ -79,7 +79,7 @@ public class Restores {
         InstanceSpec spec = request.spec();
         if (store.read(instanceId).isPresent() && RestoreState.read(layout).isEmpty()) {
             // restored before (the call is repeated): bring it to its spec
-            return new RestoreResult(manager.apply(instanceId, spec), null, null, null, 0, 0);
+            return new RestoreResult(manager.apply(instanceId, spec), null, null, null, 0, 0, 0);
         }
         long t0 = System.nanoTime();
         BackupRepository repo = storage.repository();
@@ -120,8 +120,9 @@ public class Restores {
             throw new RestoreFailedException("backup " + backup.backupId() + " of server " + request.sourceServerId()
                     + " could not be restored: " + e.getMessage(), e);
         }
+        long downloadMillis = (System.nanoTime() - t0) / 1_000_000;
         LOG.infof("instance %s: backup %s downloaded and checked in %d ms; replaying WAL", instanceId, backup.backupId(),
-                (System.nanoTime() - t0) / 1_000_000);
+                downloadMillis);
         new RestoreState(request.sourceServerId(), backup.backupId(), request.targetTime(), request.scratch()).write(layout);
         InstanceSpec running = new InstanceSpec(spec.operationId(), spec.serverId(), spec.subscriptionId(), spec.serverName(),
                 backup.engineVersion(), spec.skuName(), spec.storageSizeGb(), spec.adminLogin(), null, spec.parameters(),
@@ -149,7 +150,7 @@ public class Restores {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         LOG.infof("instance %s: restored and promoted at %s (timeline %d) in %d ms", instanceId, lsn, timeline, ms);
-        return new RestoreResult(status, backup.backupId(), backup.stoppedAt(), lsn, timeline, ms);
+        return new RestoreResult(status, backup.backupId(), backup.stoppedAt(), lsn, timeline, downloadMillis, ms);
     }
 
     /** The latest backup that finished before the target (any, for the end of the archive). */
@@ -211,8 +212,9 @@ public class Restores {
         Files.createDirectories(out.getParent());
         MessageDigest digest = sha256();
         try (InputStream in = Sealed.open(repo.open(RepositoryLayout.dataFile(backup.serverId(), backup.backupId(), f.path())), key);
-             OutputStream o = new DigestOutputStream(Files.newOutputStream(out), digest)) {
-            in.transferTo(o);
+             OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 256 << 10),
+                     digest)) {
+            BaseBackups.copy(in, o);
         } catch (Sealed.TamperedException e) {
             throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId() + " is damaged: "
                     + e.getMessage());

@@ -169,7 +169,7 @@ public class WalArchive {
         var upload = repo.create(key);
         Sealed.Writer w = Sealed.writer(upload, dataKey, storage.zstdLevel());
         try {
-            body.transferTo(w);
+            BaseBackups.copy(body, w);
         } catch (IOException | RuntimeException e) {
             upload.abort();
             throw e;
