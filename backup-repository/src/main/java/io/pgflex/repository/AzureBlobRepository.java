@@ -87,6 +87,22 @@ public final class AzureBlobRepository implements BackupRepository {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+        try {
+            container.getBlobClient(prefix + key).getBlockBlobClient().uploadWithResponse(
+                    new com.azure.storage.blob.options.BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                            .setRequestConditions(new com.azure.storage.blob.models.BlobRequestConditions().setIfNoneMatch("*")),
+                    null, null);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                return false;
+            }
+            throw new IOException("Azure upload of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         try {
             return container.getBlobClient(prefix + key).openInputStream();

@@ -21,6 +21,12 @@ public interface BackupRepository extends AutoCloseable {
 
     Upload create(String key) throws IOException;
 
+    /**
+     * Stores a small object only if none exists under the key, atomically where the store allows
+     * (a link on a filesystem, If-None-Match on S3 and Azure); false when one was there.
+     */
+    boolean putIfAbsent(String key, byte[] content) throws IOException;
+
     /** The object's bytes; {@link java.nio.file.NoSuchFileException} when it does not exist. */
     InputStream open(String key) throws IOException;
 

@@ -62,6 +62,7 @@ public final class FilesystemRepository implements BackupRepository {
                     channel.force(true);
                     out.close();
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    forceDirectory(target.getParent()); // the new name survives a crash too
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(tmp);
                     throw e;
@@ -86,6 +87,32 @@ public final class FilesystemRepository implements BackupRepository {
                 }
             }
         };
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+        Path target = path(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(content));
+                channel.force(true);
+            }
+            Files.createLink(target, tmp); // link(2) fails when the name exists: the first writer wins
+            forceDirectory(target.getParent());
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     @Override

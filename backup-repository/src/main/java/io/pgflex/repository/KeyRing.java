@@ -66,8 +66,9 @@ public final class KeyRing {
             } catch (NoSuchFileException absent) {
                 byte[] fresh = new byte[32];
                 random.nextBytes(fresh);
-                repo.put(key, wrap(fresh, serverId));
-                k = unwrap(repo.read(key), serverId); // the stored one wins, should two writers have raced
+                // two agents may reach here for one server (a primary and its standby): one key wins, both use it
+                repo.putIfAbsent(key, wrap(fresh, serverId));
+                k = unwrap(repo.read(key), serverId);
             }
             dataKeys.put(serverId, k);
             return k;

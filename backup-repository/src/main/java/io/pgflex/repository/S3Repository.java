@@ -114,6 +114,19 @@ public final class S3Repository implements BackupRepository {
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(prefix + key).ifNoneMatch("*"), RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw new IOException("S3 upload of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         try {
             return s3.getObject(r -> r.bucket(bucket).key(prefix + key));

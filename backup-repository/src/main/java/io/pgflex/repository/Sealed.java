@@ -70,6 +70,16 @@ public final class Sealed {
             }
         }
 
+        /** Gives up on the object (its upload is aborted): frees the compressor, writes nothing more. */
+        public void discard() {
+            sealer.discarded = true;
+            try {
+                close();
+            } catch (IOException ignored) {
+                // nothing reaches the sink any more
+            }
+        }
+
         /** Hex SHA-256 of the plaintext written (after close). */
         public String sha256Hex() {
             return HexFormat.of().formatHex(digest.digest());
@@ -181,6 +191,7 @@ public final class Sealed {
         private int index;
         private long written;
         private boolean closed;
+        volatile boolean discarded;
 
         ChunkSealer(OutputStream sink, SecretKey key, byte[] header) throws IOException {
             this.sink = sink;
@@ -202,6 +213,9 @@ public final class Sealed {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (discarded) {
+                return;
+            }
             while (len > 0) {
                 if (filled == CHUNK) {
                     emit(false);
@@ -233,7 +247,8 @@ public final class Sealed {
 
         @Override
         public void close() throws IOException {
-            if (closed) {
+            if (closed || discarded) {
+                closed = true;
                 return;
             }
             closed = true;

@@ -89,6 +89,11 @@ class RepositoryContractTest {
             aborted.abort();
             assertEquals(Optional.empty(), repo.size(p + "c/aborted"), "an aborted upload publishes nothing");
 
+            assertTrue(repo.putIfAbsent(p + "c/once", small));
+            assertFalse(repo.putIfAbsent(p + "c/once", "other".getBytes(StandardCharsets.UTF_8)), "the first writer wins");
+            assertArrayEquals(small, repo.read(p + "c/once"));
+            repo.delete(p + "c/once");
+
             repo.delete(p + "a/small");
             repo.delete(p + "a/small"); // twice is fine
             assertEquals(List.of(p + "b/large"), repo.list(p).stream().map(BackupRepository.Entry::key).toList());

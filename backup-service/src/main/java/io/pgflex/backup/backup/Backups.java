@@ -83,7 +83,9 @@ public class Backups {
                     fail(b.id, job.error());
                 }
             } catch (WebApplicationException e) {
-                if (e.getResponse() != null && e.getResponse().getStatus() == 404) {
+                // a 404 right after the record may only mean the agent has not been asked yet
+                if (e.getResponse() != null && e.getResponse().getStatus() == 404
+                        && b.startedAt.plusSeconds(30).isBefore(clock.instant())) {
                     fail(b.id, "the node agent no longer knows the backup (it restarted while the backup ran)");
                 } else {
                     timeoutOrWait(b, e);

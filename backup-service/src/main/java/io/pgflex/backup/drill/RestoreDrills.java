@@ -48,7 +48,11 @@ public class RestoreDrills {
     });
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    public RestoreDrills(Agents agents, Outbox outbox, Clock clock, BackupServiceConfig config) {
+    private final io.pgflex.backup.config.Repository repository;
+
+    public RestoreDrills(Agents agents, Outbox outbox, Clock clock, BackupServiceConfig config,
+                         io.pgflex.backup.config.Repository repository) {
+        this.repository = repository;
         this.agents = agents;
         this.outbox = outbox;
         this.clock = clock;
@@ -122,16 +126,20 @@ public class RestoreDrills {
         String backupId = latest.id.toString();
         try {
             agent.delete(scratch); // a drill cut short before leaves its scratch instance
+            List<String> archived = archived(serverId); // before the restore: the archive only grows while it runs
             RestoreResult restored = agent.restore(scratch, new RestoreRequest(scratchSpec(scratch, latest.engineVersion),
                     serverId.toString(), null, true));
             backupId = restored.backupId();
             SanityReport report = agent.sanity(scratch);
-            passed = report.ok();
+            // replay ends quietly at the first missing segment: the drill also proves it reached the archive's end
+            String archiveProblem = archiveProblem(archived, latest.startWal, restored.restoredLsn());
+            passed = report.ok() && archiveProblem == null;
             detail = "restored backup " + restored.backupId() + " and replayed WAL to " + restored.restoredLsn() + " in "
                     + restored.durationMillis() + " ms; " + report.databases() + " database(s), " + report.indexesChecked()
                     + " B-tree index(es) checked" + (report.amcheckAvailable() ? "" : " (amcheck not available)") + "; rows: "
                     + report.tables().stream().map(t -> t.database() + "." + t.table() + "=" + t.rows()).toList()
-                    + (report.problems().isEmpty() ? "" : "; problems: " + report.problems());
+                    + (report.problems().isEmpty() ? "" : "; problems: " + report.problems())
+                    + (archiveProblem == null ? "" : "; " + archiveProblem);
         } catch (WebApplicationException e) {
             passed = false;
             detail = "restore failed: " + body(e);
@@ -146,6 +154,36 @@ public class RestoreDrills {
             }
         }
         record(serverId, UUID.fromString(backupId), passed, detail, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Why replay could not have reached the end of the archive (a gap, or it ended before the newest segment), or null. */
+    private List<String> archived(UUID serverId) {
+        try {
+            return repository.store().repository().list(io.pgflex.repository.RepositoryLayout.walPrefix(serverId.toString()))
+                    .stream().map(e -> e.key().substring(e.key().lastIndexOf('/') + 1)).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String archiveProblem(List<String> wal, String fromWal, String restoredLsn) {
+        try {
+            List<String> gaps = io.pgflex.backup.wal.WalNames.gaps(fromWal, wal);
+            if (!gaps.isEmpty()) {
+                return "the WAL archive has gaps: " + gaps;
+            }
+            String newest = wal.stream().filter(io.pgflex.backup.wal.WalNames::isSegment)
+                    .map(io.pgflex.backup.wal.WalNames::position).max(String::compareTo).orElse(null);
+            String[] lsn = restoredLsn.split("/");
+            long bytes = (Long.parseLong(lsn[0], 16) << 32) + Long.parseLong(lsn[1], 16);
+            String reached = String.format("%08X%08X", bytes / (16L << 20) / 256, bytes / (16L << 20) % 256);
+            if (newest != null && reached.compareTo(newest) < 0) {
+                return "replay ended at " + restoredLsn + ", before the newest archived segment (position " + newest + ")";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "the archive could not be checked: " + e.getMessage();
+        }
     }
 
     private void record(UUID serverId, UUID backupId, boolean passed, String detail, long ms) {

@@ -71,6 +71,8 @@ public class Retention {
         }
         BackupRepository repo = repository.store().repository();
         for (UUID id : plan.expire()) {
+            // the manifest first: a deletion cut short leaves files no restore would use, never a manifest without them
+            repo.delete(RepositoryLayout.manifest(serverId.toString(), id.toString()));
             repo.deletePrefix(RepositoryLayout.backup(serverId.toString(), id.toString()));
             expired(serverId, id, plan.restorableFrom());
         }
@@ -108,7 +110,9 @@ public class Retention {
 
     /** Deletes one backup now (an on-demand backup the user deletes); its files first. */
     public void delete(BackupEntity backup) throws IOException {
-        repository.store().repository().deletePrefix(RepositoryLayout.backup(backup.serverId.toString(), backup.id.toString()));
+        var repo = repository.store().repository();
+        repo.delete(RepositoryLayout.manifest(backup.serverId.toString(), backup.id.toString()));
+        repo.deletePrefix(RepositoryLayout.backup(backup.serverId.toString(), backup.id.toString()));
         Instant restorableFrom = QuarkusTransaction.requiringNew().call(() -> BackupEntity.completed(backup.serverId).stream()
                 .filter(b -> !b.id.equals(backup.id)).map(b -> b.completedAt).findFirst().orElse(null));
         expired(backup.serverId, backup.id, restorableFrom);

@@ -304,6 +304,10 @@ public class HaMonitor {
         try {
             agents.quick(s.standbyAgent).replicate(s.standbyInstance, standbySpec(s));
         } catch (RuntimeException e) {
+            if (syncing) { // the standby's agent does not answer: writes must not wait for the standby meanwhile
+                syncFrom.remove(s.serverId);
+                agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
+            }
             if (notFound(e)) {
                 LOG.warnf("server %s: standby instance %s is gone from %s: cloning it again", s.name, s.standbyInstance,
                         s.standbyAgent);

@@ -37,6 +37,11 @@ public class AgentErrors {
     }
 
     @ServerExceptionMapper
+    public Response restoreRunning(io.pgflex.agent.backup.Restores.RestoreInProgressException e) {
+        return error(409, "RestoreInProgress", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response failed(InstanceException e) {
         return error(500, "InstanceOperationFailed", e.getMessage());
     }

@@ -261,6 +261,7 @@ public class BaseBackups {
             copy(in, w);
         } catch (IOException | RuntimeException e) {
             upload.abort();
+            w.discard();
             throw e;
         }
         w.close();

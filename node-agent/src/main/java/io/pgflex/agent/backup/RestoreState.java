@@ -19,6 +19,11 @@ public record RestoreState(String sourceServerId, String backupId, Instant targe
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /** A drill's scratch instance keeps this mark after its restore: it never archives WAL of its own. */
+    static Path scratchMark(InstanceLayout layout) {
+        return layout.root().resolve("scratch");
+    }
+
     static Path file(InstanceLayout layout) {
         return layout.root().resolve("restore.json");
     }
@@ -38,6 +43,9 @@ public record RestoreState(String sourceServerId, String backupId, Instant targe
     void write(InstanceLayout layout) {
         try {
             Files.createDirectories(layout.root());
+            if (scratch) {
+                Files.writeString(scratchMark(layout), "restore drill: no WAL archiving\n");
+            }
             Path tmp = layout.root().resolve("restore.json.tmp");
             Files.write(tmp, JSON.writeValueAsBytes(this));
             Files.move(tmp, file(layout), java.nio.file.StandardCopyOption.ATOMIC_MOVE,

@@ -75,11 +75,31 @@ public class Restores {
         if (request == null || request.spec() == null || request.sourceServerId() == null) {
             throw new IllegalArgumentException("a restore needs the new instance's spec and the source server id");
         }
+        // one restore of an instance at a time: a repeated call while one runs (the caller's retry) waits its turn
+        if (!running.add(instanceId)) {
+            throw new RestoreInProgressException("a restore of instance " + instanceId + " is running; ask again later");
+        }
+        try {
+            return restoreOnce(instanceId, request);
+        } finally {
+            running.remove(instanceId);
+        }
+    }
+
+    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private RestoreResult restoreOnce(String instanceId, RestoreRequest request) {
         InstanceLayout layout = store.layout(instanceId);
         InstanceSpec spec = request.spec();
         if (store.read(instanceId).isPresent() && RestoreState.read(layout).isEmpty()) {
             // restored before (the call is repeated): bring it to its spec
             return new RestoreResult(manager.apply(instanceId, spec), null, null, null, 0, 0, 0);
+        }
+        if (store.read(instanceId).isPresent() && store.running(instanceId)) {
+            // an earlier call started replay and was cut short (agent restart): follow that replay, never redo it
+            // (a redo after a promotion would archive a second, different timeline under the same names)
+            LOG.infof("instance %s: its restore is replaying already; following it", instanceId);
+            return finish(instanceId, request, spec, null, 0, System.nanoTime());
         }
         long t0 = System.nanoTime();
         BackupRepository repo = storage.repository();
@@ -96,8 +116,13 @@ public class Restores {
                     + "; the new server asks for " + spec.engineVersion());
         }
         if (store.read(instanceId).isPresent()) {
-            LOG.infof("instance %s: an earlier restore was cut short; starting it again", instanceId);
+            LOG.infof("instance %s: an earlier restore was cut short before replay; starting it again", instanceId);
             manager.delete(instanceId);
+            try { // whatever that attempt archived as the new server belongs to no backup: start its archive afresh
+                repo.deletePrefix(RepositoryLayout.walPrefix(spec.serverId()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         LOG.infof("instance %s: restoring server %s from backup %s (finished %s, %d files, %d MiB) to %s", instanceId,
                 request.sourceServerId(), backup.backupId(), backup.stoppedAt(), backup.files().size(), backup.sizeBytes() >> 20,
@@ -137,7 +162,15 @@ public class Restores {
             }
             LOG.infof("instance %s: still replaying WAL after pg_ctl stopped waiting; following it", instanceId);
         }
+        return finish(instanceId, request, spec, backup, downloadMillis, t0);
+    }
+
+    /** Waits for replay to reach its target and the promotion, then makes the instance what its spec says. */
+    private RestoreResult finish(String instanceId, RestoreRequest request, InstanceSpec spec, BackupManifest backup,
+                                 long downloadMillis, long t0) {
+        InstanceLayout layout = store.layout(instanceId);
         awaitPromoted(instanceId, request);
+        RestoreState state = RestoreState.read(layout).orElse(null);
         RestoreState.clear(layout);
         InstanceStatus status = manager.apply(instanceId, spec);
         String lsn;
@@ -150,7 +183,8 @@ public class Restores {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         LOG.infof("instance %s: restored and promoted at %s (timeline %d) in %d ms", instanceId, lsn, timeline, ms);
-        return new RestoreResult(status, backup.backupId(), backup.stoppedAt(), lsn, timeline, downloadMillis, ms);
+        return new RestoreResult(status, backup != null ? backup.backupId() : state == null ? null : state.backupId(),
+                backup == null ? null : backup.stoppedAt(), lsn, timeline, downloadMillis, ms);
     }
 
     /** The latest backup that finished before the target (any, for the end of the archive). */
@@ -350,6 +384,13 @@ public class Restores {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A restore of the instance runs already (409: the caller asks again). */
+    public static final class RestoreInProgressException extends RuntimeException {
+        public RestoreInProgressException(String message) {
+            super(message);
         }
     }
 

@@ -67,7 +67,7 @@ public class WalArchive {
         Map<String, String> p = new TreeMap<>();
         RestoreState restore = RestoreState.read(layout).orElse(null);
         writeScripts(instanceId, layout);
-        boolean scratch = restore != null && restore.scratch();
+        boolean scratch = restore != null && restore.scratch() || Files.exists(RestoreState.scratchMark(layout));
         // "always" on primaries and standbys alike (a primary archives the same either way), so a role change
         // never needs a restart; only while replaying another server's archive is it "on" (no re-archiving)
         p.put("archive_mode", scratch ? "off" : restore != null ? "on" : "always");
@@ -172,6 +172,7 @@ public class WalArchive {
             BaseBackups.copy(body, w);
         } catch (IOException | RuntimeException e) {
             upload.abort();
+            w.discard();
             throw e;
         }
         w.close();

@@ -132,6 +132,10 @@ public class BackupRestoreTest {
                         + "\",\"scratch\":true}")
                 .when().put("/agent/v1/instances/" + r2 + "/restore").then().statusCode(200).extract().path("instance.port");
         assertEquals(200, ids(p2).size());
+        agent().when().get("/agent/v1/instances/" + r2 + "/parameters").then().statusCode(200)
+                .body("find { it.name == 'archive_mode' }.value", equalTo("off")); // a drill's scratch copy archives nothing
+        agent().when().get("/agent/v1/instances/" + r1 + "/parameters").then().statusCode(200)
+                .body("find { it.name == 'archive_mode' }.value", equalTo("always")); // a restored server archives its own
         agent().when().post("/agent/v1/instances/" + r2 + "/sanity").then().statusCode(200)
                 .body("ok", equalTo(true)).body("tables.find { it.table == 'public.t' }.rows", equalTo(200));
 

@@ -185,8 +185,8 @@ public class OperationSteps {
                             s.sourceServerId)).map(d -> d.restorableUntil).orElse(null));
         }
         if (archivedUntil != null && pointInTime.isAfter(archivedUntil)) {
-            // nothing was committed after the source stopped: its last archived transaction is the same data
-            pointInTime = archivedUntil;
+            // the source stopped (or was deleted) before the point: everything it archived is the data at that point
+            pointInTime = null;
         }
         QuarkusTransaction.requiringNew().run(() -> progress(op.id, "RestoringBackup", 40));
         LOG.infof("operation %s: restoring server %s to %s from the backups of %s", op.id, s.name, s.pointInTime,
