@@ -186,6 +186,7 @@ public final class Sealed {
         private final SecretKey key;
         private final byte[] header;
         private final byte[] buffer = new byte[CHUNK];
+        private final byte[] sealed = new byte[CHUNK + 16];
         private final Cipher cipher;
         private int filled;
         private int index;
@@ -229,18 +230,18 @@ public final class Sealed {
         }
 
         private void emit(boolean last) throws IOException {
-            byte[] sealed;
+            int length;
             try {
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(header, index)));
                 cipher.updateAAD(aad(header, index, last));
-                sealed = cipher.doFinal(buffer, 0, filled);
+                length = cipher.doFinal(buffer, 0, filled, sealed, 0);
             } catch (GeneralSecurityException e) {
                 throw new IOException("sealing: " + e.getMessage(), e);
             }
-            byte[] frame = ByteBuffer.allocate(5).putInt(sealed.length).put((byte) (last ? 1 : 0)).array();
+            byte[] frame = ByteBuffer.allocate(5).putInt(length).put((byte) (last ? 1 : 0)).array();
             sink.write(frame);
-            sink.write(sealed);
-            written += frame.length + sealed.length;
+            sink.write(sealed, 0, length);
+            written += frame.length + length;
             index++;
             filled = 0;
         }
@@ -263,7 +264,10 @@ public final class Sealed {
         private final SecretKey key;
         private final byte[] header;
         private final Cipher cipher;
-        private byte[] plain = new byte[0];
+        // reused for every chunk: no per-chunk garbage on the restore path
+        private final byte[] sealedBuf = new byte[CHUNK + 16];
+        private final byte[] plain = new byte[CHUNK + 16];
+        private int plainLength;
         private int pos;
         private int index;
         private boolean last;
@@ -280,28 +284,26 @@ public final class Sealed {
         }
 
         private boolean fill() throws IOException {
-            while (pos >= plain.length) {
+            while (pos >= plainLength) {
                 if (last) {
                     return false;
                 }
                 int length;
                 boolean isLast;
-                byte[] sealed;
                 try {
                     length = in.readInt();
                     isLast = in.readByte() == 1;
                     if (length < 16 || length > CHUNK + 16) {
                         throw new TamperedException("chunk " + index + " has an impossible length " + length);
                     }
-                    sealed = new byte[length];
-                    in.readFully(sealed);
+                    in.readFully(sealedBuf, 0, length);
                 } catch (EOFException e) {
                     throw new TamperedException("object truncated at chunk " + index);
                 }
                 try {
                     cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce(header, index)));
                     cipher.updateAAD(aad(header, index, isLast));
-                    plain = cipher.doFinal(sealed);
+                    plainLength = cipher.doFinal(sealedBuf, 0, length, plain, 0);
                 } catch (javax.crypto.AEADBadTagException e) {
                     throw new TamperedException("chunk " + index + " fails authentication (altered, or another key)");
                 } catch (GeneralSecurityException e) {
@@ -323,6 +325,11 @@ public final class Sealed {
         }
 
         @Override
+        public int available() {
+            return plainLength - pos;
+        }
+
+        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
                 return 0;
@@ -330,7 +337,7 @@ public final class Sealed {
             if (!fill()) {
                 return -1;
             }
-            int n = Math.min(len, plain.length - pos);
+            int n = Math.min(len, plainLength - pos);
             System.arraycopy(plain, pos, b, off, n);
             pos += n;
             return n;
