@@ -162,9 +162,9 @@ public class Backups {
         if (last == null) {
             return true;
         }
-        java.time.Duration wait = last.state == BackupEntity.State.Failed
-                ? java.time.Duration.ofMinutes(5).compareTo(config.fullBackupInterval()) < 0 ? java.time.Duration.ofMinutes(5)
-                : config.fullBackupInterval() : config.fullBackupInterval();
+        java.time.Duration interval = config.fullBackupInterval();
+        java.time.Duration retry = java.time.Duration.ofMinutes(5);
+        java.time.Duration wait = last.state == BackupEntity.State.Failed && retry.compareTo(interval) < 0 ? retry : interval;
         return !last.startedAt.plus(wait).isAfter(now);
     }
 

@@ -57,7 +57,7 @@ public class Verifier {
                     break;
                 }
             }
-            for (String wal : segments(m.startWal(), m.stopWal())) {
+            for (String wal : io.pgflex.backup.wal.WalNames.segments(m.startWal(), m.stopWal())) {
                 try (InputStream in = repo.open(RepositoryLayout.wal(m.serverId(), wal))) {
                     Sealed.verify(in, key, null);
                 } catch (IOException e) {
@@ -86,17 +86,5 @@ public class Verifier {
             LOG.errorf("backup %s of server %s FAILED verification: %s", b.name, b.serverId, result.detail());
         }
         return result;
-    }
-
-    /** The segment names from {@code first} to {@code last} on first's timeline (16 MiB segments). */
-    static List<String> segments(String first, String last) {
-        List<String> out = new ArrayList<>();
-        String tli = first.substring(0, 8);
-        long a = Long.parseLong(first.substring(8, 16), 16) * 256 + Long.parseLong(first.substring(16, 24), 16);
-        long z = Long.parseLong(last.substring(8, 16), 16) * 256 + Long.parseLong(last.substring(16, 24), 16);
-        for (long n = a; n <= z && out.size() < 10_000; n++) {
-            out.add(tli + String.format("%08X%08X", n / 256, n % 256));
-        }
-        return out;
     }
 }

@@ -174,9 +174,7 @@ public class RestoreDrills {
             }
             String newest = wal.stream().filter(io.pgflex.backup.wal.WalNames::isSegment)
                     .map(io.pgflex.backup.wal.WalNames::position).max(String::compareTo).orElse(null);
-            String[] lsn = restoredLsn.split("/");
-            long bytes = (Long.parseLong(lsn[0], 16) << 32) + Long.parseLong(lsn[1], 16);
-            String reached = String.format("%08X%08X", bytes / (16L << 20) / 256, bytes / (16L << 20) % 256);
+            String reached = io.pgflex.backup.wal.WalNames.positionOf(restoredLsn);
             if (newest != null && reached.compareTo(newest) < 0) {
                 return "replay ended at " + restoredLsn + ", before the newest archived segment (position " + newest + ")";
             }

@@ -11,8 +11,10 @@ import java.util.TreeMap;
  * continuity check need.
  */
 public final class WalNames {
-    /** Segments per "log" with 16 MiB segments (0x100000000 / 16 MiB). */
-    static final long SEGMENTS_PER_LOG = 256;
+    /** WAL segment size (initdb's default; pgflex does not change it). */
+    static final long SEGMENT_BYTES = 16L << 20;
+    /** Segments per "log" (0x100000000 / segment size). */
+    static final long SEGMENTS_PER_LOG = 0x100000000L / SEGMENT_BYTES;
 
     private WalNames() {
     }
@@ -36,6 +38,23 @@ public final class WalNames {
 
     static String name(int timeline, long number) {
         return String.format("%08X%08X%08X", timeline, number / SEGMENTS_PER_LOG, number % SEGMENTS_PER_LOG);
+    }
+
+    /** The segment names from {@code first} to {@code last} on first's timeline (at most 10,000). */
+    public static List<String> segments(String first, String last) {
+        List<String> out = new ArrayList<>();
+        int tli = timeline(first);
+        for (long n = number(first); n <= number(last) && out.size() < 10_000; n++) {
+            out.add(name(tli, n));
+        }
+        return out;
+    }
+
+    /** The position (log and segment, as in {@link #position}) of the segment holding {@code lsn} ("X/Y"). */
+    public static String positionOf(String lsn) {
+        String[] parts = lsn.split("/");
+        long bytes = (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+        return name(0, bytes / SEGMENT_BYTES).substring(8);
     }
 
     /** A full segment (not a partial, history or backup-history file). */

@@ -31,4 +31,12 @@ class WalNamesTest {
         assertEquals(List.of("0000000100000000000000FF"),
                 WalNames.gaps("0000000100000000000000FE", List.of("0000000100000000000000FE", "000000010000000100000000")));
     }
+
+    @Test
+    void listsSegmentsAndPlacesLsns() {
+        assertEquals(List.of("0000000200000000000000FF", "000000020000000100000000"),
+                WalNames.segments("0000000200000000000000FF", "000000020000000100000000"));
+        assertEquals("0000000000000003", WalNames.positionOf("0/3008AF0"));
+        assertEquals("0000000100000000", WalNames.positionOf("1/0"));
+    }
 }
