@@ -231,13 +231,20 @@ public class BaseBackups {
                     return null;
                 }));
             }
+            // every worker finishes its file before this returns: a failed backup's files are removed after
+            Exception failure = null;
             for (Future<?> f : running) {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     queue.clear();
-                    throw e.getCause() instanceof Exception ex ? ex : e;
+                    if (failure == null) {
+                        failure = e.getCause() instanceof Exception ex ? ex : e;
+                    }
                 }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             workers.shutdownNow();

@@ -221,13 +221,20 @@ public class Restores {
                     return null;
                 }));
             }
+            // every worker finishes its file before this returns: the caller then removes the directory they write in
+            IOException failure = null;
             for (Future<?> f : running) {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     queue.clear();
-                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+                    }
                 }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
