@@ -39,6 +39,7 @@ final class Stack {
     private static int haPort;
     private static Map<String, String> haEnv;
     private static ServiceProcess backup;
+    private static ServiceProcess monitoring;
 
     private Stack() {
     }
@@ -76,6 +77,31 @@ final class Stack {
     /** backup-service's part of the API (what the gateway routes to it), as {@code subscription}'s owner. */
     static RequestSpecification backupApi(String subscription) {
         return RestAssured.given().baseUri("http://127.0.0.1").port(backup().port())
+                .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
+    }
+
+    /**
+     * monitoring-service, started by the first test that needs it (its storage protection acts on
+     * every server from then on): alert rules may have windows from 2 s, evaluated every second.
+     */
+    static synchronized ServiceProcess monitoring() {
+        start();
+        if (monitoring == null) {
+            Map<String, String> env = env(PostgresCluster.shared().createDatabase("monitoring"));
+            env.put("PGFLEX_MONITORING_ALERT_INTERVAL", "1s");
+            env.put("PGFLEX_MONITORING_ALERT_MIN_WINDOW", "2s");
+            env.put("PGFLEX_MONITORING_WEBHOOK_INTERVAL", "1s");
+            env.put("PGFLEX_MONITORING_STORAGE_REPEAT_INTERVAL", "5s");
+            env.put("PGFLEX_MONITORING_ROLLUP_INTERVAL", "5s");
+            monitoring = ServiceProcess.start("monitoring-service", freePort(), env);
+        }
+        return monitoring;
+    }
+
+    /** monitoring-service's part of the API (metrics, alert rules, slow queries), as {@code subscription}'s owner. */
+    static RequestSpecification monitoringApi(String subscription) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(monitoring().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }

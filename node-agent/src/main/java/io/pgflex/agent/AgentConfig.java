@@ -29,6 +29,17 @@ public interface AgentConfig {
     @WithDefault("1s")
     Duration heartbeatInterval();
 
+    /** How often each instance's metrics are collected and sent to pgflex.metrics (Azure: every minute). */
+    @WithDefault("60s")
+    Duration metricsInterval();
+
+    /**
+     * Bytes in one GiB of a server's storageSizeGB when storage_percent and storage_free are computed.
+     * Always 1073741824 in production; tests and demos shrink it to fill a "32 GiB" server quickly.
+     */
+    @WithDefault("1073741824")
+    long storageUnitBytes();
+
     /** First port handed to an instance. */
     @WithDefault("6000")
     int portRangeStart();

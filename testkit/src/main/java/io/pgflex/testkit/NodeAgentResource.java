@@ -39,6 +39,9 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, ServiceProcess> PROCESSES = new LinkedHashMap<>();
 
     /** The router agent (agent-1, zone 1) of this test JVM, started on first use. */
+    /** Bytes of one storage GiB on test agents: 8 MiB. */
+    public static final long STORAGE_UNIT_BYTES = 8L << 20;
+
     public static synchronized ServiceProcess shared() {
         return agent("agent-1", "1", PORTS, true);
     }
@@ -95,6 +98,10 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
         env.put("PGFLEX_AGENT_CHECK_PORT", Integer.toString(a.checkPort()));
         env.put("PGFLEX_BACKUP_MASTER_KEY", BACKUP_MASTER_KEY);
+        // metrics every 2 s, and a storage "GiB" of 8 MiB (a 32 GiB server fills at 256 MiB): tests see
+        // minutes of metrics and storage protection in seconds (-Dpgflex.test.storage-unit-bytes to change)
+        env.put("PGFLEX_AGENT_METRICS_INTERVAL", "2s");
+        env.put("PGFLEX_AGENT_STORAGE_UNIT_BYTES", System.getProperty("pgflex.test.storage-unit-bytes", Long.toString(STORAGE_UNIT_BYTES)));
         env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
         // each test JVM's router starts from the beginning of pgflex.servers (its own broker)
         env.put("PGFLEX_AGENT_ROUTER_CONSUMER_GROUP", "pgflex-router-test-" + ProcessHandle.current().pid());

@@ -37,6 +37,7 @@ public enum EventType {
     MAINTENANCE_FAILED(MaintenanceFailed.class, Topics.MAINTENANCE),
     ALERT_FIRED(AlertFired.class, Topics.ALERTS),
     ALERT_RESOLVED(AlertResolved.class, Topics.ALERTS),
+    STORAGE_LEVEL_CHANGED(StorageLevelChanged.class, Topics.ALERTS),
     INSTANCE_HEARTBEAT(InstanceHeartbeat.class, Topics.AGENT_HEARTBEATS),
     METRICS_REPORTED(MetricsReported.class, Topics.METRICS);
 

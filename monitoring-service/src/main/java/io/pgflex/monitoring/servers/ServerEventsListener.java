@@ -2,6 +2,7 @@ package io.pgflex.monitoring.servers;
 
 import io.pgflex.contracts.events.ServerDeleted;
 import io.pgflex.contracts.events.ServerRequested;
+import io.pgflex.monitoring.MonitoringConfig;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -11,14 +12,19 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Creates and removes {@link MonitoredServer} rows as servers come and go (pgflex.servers, once per event). */
+/**
+ * Keeps {@link MonitoredServer} rows in step with the servers (pgflex.servers, once per event). A
+ * deleted server's row stays, marked, so its metrics and rules age out with the retention.
+ */
 @ApplicationScoped
 public class ServerEventsListener {
     private final EventConsumer consumer;
+    private final MonitoringConfig config;
     private final Clock clock;
 
-    public ServerEventsListener(EventConsumer consumer, Clock clock) {
+    public ServerEventsListener(EventConsumer consumer, MonitoringConfig config, Clock clock) {
         this.consumer = consumer;
+        this.config = config;
         this.clock = clock;
     }
 
@@ -35,13 +41,18 @@ public class ServerEventsListener {
                 MonitoredServer row = new MonitoredServer();
                 row.serverId = serverId;
                 row.subscriptionId = requested.subscriptionId();
+                row.resourceGroup = requested.resourceGroup() == null ? "" : requested.resourceGroup();
                 row.name = requested.name();
-                row.metricsRetentionDays = 30;
+                row.metricsRetentionDays = (int) config.retention().toDays();
                 row.updatedAt = clock.instant();
                 row.persist();
             }
         } else if (event.payload() instanceof ServerDeleted) {
-            MonitoredServer.deleteById(serverId);
+            MonitoredServer row = MonitoredServer.findById(serverId);
+            if (row != null && row.deletedAt == null) {
+                row.deletedAt = clock.instant();
+                row.updatedAt = row.deletedAt;
+            }
         }
     }
 }

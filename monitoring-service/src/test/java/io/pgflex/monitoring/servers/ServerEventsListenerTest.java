@@ -28,7 +28,7 @@ class ServerEventsListenerTest {
     }
 
     @Test
-    void followsServersAsTheyAreRequestedAndDeleted() {
+    void followsServersAsTheyAreRequestedAndMarksDeletedOnes() {
         String serverId = UUID.randomUUID().toString();
         try (RecordWriter writer = new RecordWriter(KafkaBroker.shared().bootstrapServers())) {
             writer.cloudEvent(Topics.SERVERS, serverId, UUID.randomUUID().toString(), "pgflex.ServerRequested", """
@@ -40,11 +40,12 @@ class ServerEventsListenerTest {
                     .until(() -> find(serverId), r -> r != null);
             assertEquals("sub-a", row.subscriptionId);
             assertEquals(30, row.metricsRetentionDays);
+            assertEquals("rg1", row.resourceGroup);
 
             writer.cloudEvent(Topics.SERVERS, serverId, UUID.randomUUID().toString(), "pgflex.ServerDeleted", """
                     {"serverId":"%s","subscriptionId":"sub-a","version":1,"name":"s1",
                      "deletedAt":"2026-11-24T11:00:00Z"}""".formatted(serverId));
-            await().atMost(Duration.ofSeconds(30)).until(() -> find(serverId) == null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> find(serverId).deletedAt != null);
         }
     }
 

@@ -3,22 +3,15 @@ package io.pgflex.agent.heartbeat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.agent.AgentConfig;
+import io.pgflex.agent.events.DirectEvents;
 import io.pgflex.agent.instances.InstanceRecord;
 import io.pgflex.agent.instances.InstanceStore;
-import io.pgflex.contracts.events.CloudEvents;
-import io.pgflex.contracts.events.EventType;
 import io.pgflex.contracts.events.InstanceHeartbeat;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.util.UUID;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,22 +59,9 @@ public class HeartbeatPublisher {
 
     private void send(InstanceHeartbeat heartbeat) {
         try {
-            byte[] data = json.writeValueAsBytes(heartbeat);
-            RecordHeaders headers = new RecordHeaders();
-            add(headers, CloudEvents.HEADER_SPEC_VERSION, CloudEvents.SPEC_VERSION);
-            add(headers, CloudEvents.HEADER_ID, UUID.randomUUID().toString());
-            add(headers, CloudEvents.HEADER_SOURCE, "/pgflex/node-agent/" + config.id());
-            add(headers, CloudEvents.HEADER_TYPE, EventType.INSTANCE_HEARTBEAT.ceType());
-            add(headers, CloudEvents.HEADER_TIME, DateTimeFormatter.ISO_INSTANT.format(heartbeat.observedAt()));
-            add(headers, CloudEvents.HEADER_CONTENT_TYPE, CloudEvents.CONTENT_TYPE_JSON);
-            emitter.send(Message.of(data).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(heartbeat.serverId()).withHeaders(headers).build()));
+            emitter.send(DirectEvents.message(heartbeat, config.id(), heartbeat.observedAt(), json));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.debugf("heartbeat of %s not sent: %s", heartbeat.instanceId(), e.getMessage());
         }
-    }
-
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -34,7 +34,8 @@ public class InstanceSql {
         props.setProperty("PGDBNAME", database);
         // tenants own databases and may set their search_path: the agent (a superuser) resolves
         // names in pg_catalog only, never in a schema a tenant could fill
-        props.setProperty("options", "-c search_path=pg_catalog,pg_temp");
+        // and writes even while the server is read-only for full storage (default_transaction_read_only)
+        props.setProperty("options", "-c search_path=pg_catalog,pg_temp -c default_transaction_read_only=off");
         // the driver itself, not DriverManager: its registry is tied to the class loader that loaded the
         // driver first (a second application in the same JVM, as Quarkus tests start, finds none)
         Connection c = DRIVER.connect("jdbc:postgresql://localhost:" + port + "/", props);

@@ -24,6 +24,22 @@ class PostgresConfTest {
     }
 
     @Test
+    void alwaysPreloadsStatementStatisticsBesideTheUsersLibraries() {
+        assertEquals("pg_stat_statements", PostgresConf.render(input(Sku.B1ms, Map.of())).settings().get("shared_preload_libraries"));
+        assertEquals("pg_cron,pg_stat_statements", PostgresConf.render(input(Sku.B1ms,
+                Map.of("shared_preload_libraries", "pg_cron"))).settings().get("shared_preload_libraries"));
+        assertEquals("pg_stat_statements, pg_cron", PostgresConf.render(input(Sku.B1ms,
+                Map.of("shared_preload_libraries", "pg_stat_statements, pg_cron"))).settings().get("shared_preload_libraries"));
+    }
+
+    @Test
+    void writesAStructuredLogTheAgentCanRead() {
+        assertEquals("stderr,jsonlog", PostgresConf.render(input(Sku.B1ms, Map.of())).settings().get("log_destination"));
+        var pg14 = new PostgresConf.Input(14, Sku.B1ms, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", Map.of(), Map.of());
+        assertEquals("stderr,csvlog", PostgresConf.render(pg14).settings().get("log_destination"));
+    }
+
+    @Test
     void userParametersOverrideDefaultsButNotFixedOnes() {
         var s = PostgresConf.render(input(Sku.D2ds_v5, Map.of("work_mem", "64MB", "ssl", "off", "port", "1"))).settings();
         assertEquals("64MB", s.get("work_mem"));

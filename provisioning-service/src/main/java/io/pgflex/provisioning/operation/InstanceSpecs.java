@@ -26,8 +26,15 @@ final class InstanceSpecs {
 
     static Map<String, String> parameters(ServerEntity s, ObjectMapper json) {
         try {
-            return json.readValue(s.parameters, new TypeReference<Map<String, String>>() {
+            Map<String, String> parameters = json.readValue(s.parameters, new TypeReference<Map<String, String>>() {
             });
+            if (s.storageReadOnly) {
+                // storage protection (Azure's behaviour): full storage turns the server read-only; a
+                // session may still SET default_transaction_read_only = off to delete data
+                parameters = new java.util.LinkedHashMap<>(parameters);
+                parameters.put("default_transaction_read_only", "on");
+            }
+            return parameters;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,6 +46,9 @@ public class ServerEntity extends PanacheEntityBase {
     public int storageGb;
     @Column(name = "storage_auto_grow", nullable = false)
     public boolean storageAutoGrow;
+    /** Storage is full and could not grow: the instance runs with default_transaction_read_only=on. */
+    @Column(name = "storage_read_only", nullable = false)
+    public boolean storageReadOnly;
     @Column(name = "backup_retention_days", nullable = false)
     public int backupRetentionDays;
     @Column(name = "geo_redundant_backup", nullable = false)

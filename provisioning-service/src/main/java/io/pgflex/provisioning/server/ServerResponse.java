@@ -31,7 +31,8 @@ public record ServerResponse(String id, String name, String type, String locatio
                              String pgBouncerConnectionString, String resourceLimits) {
     }
 
-    public record Storage(int storageSizeGB, String autoGrow) {
+    /** @param readOnly storage reached 95 % and could not grow: writes fail until it is under 95 % again */
+    public record Storage(int storageSizeGB, String autoGrow, boolean readOnly) {
     }
 
     /** @param earliestRestoreDate the earliest point a point-in-time restore reaches now (null before the first backup) */
@@ -64,7 +65,7 @@ public record ServerResponse(String id, String name, String type, String locatio
                 new ServerRequest.Sku(s.skuName, s.skuTier),
                 new SystemData(s.createdAt.toString(), s.updatedAt.toString()),
                 new Properties(s.version, s.minorVersion, s.adminLogin,
-                        new Storage(s.storageGb, s.storageAutoGrow ? "Enabled" : "Disabled"),
+                        new Storage(s.storageGb, s.storageAutoGrow ? "Enabled" : "Disabled", s.storageReadOnly),
                         new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled",
                                 java.util.Optional.ofNullable(s.earliestRestoreDate(java.time.Instant.now()))
                                         .map(Object::toString).orElse(null)),
