@@ -47,8 +47,8 @@ public class MetricsQuery {
         }
         try (Connection c = db.getConnection()) {
             List<Bucket> parts = interval.compareTo(HOUR) >= 0
-                    ? hourly(c, serverId, id.get(), first, to)
-                    : raw(c, serverId, id.get(), first, to, step);
+                    ? hoursAndEdges(c, serverId, id.get(), from, to)
+                    : raw(c, serverId, id.get(), from, to, step);
             for (Bucket b : parts) {
                 Instant key = Instant.ofEpochSecond(Math.floorDiv(b.start().getEpochSecond(), step) * step);
                 grains.computeIfPresent(key, (k, g) -> g.merge(b));
@@ -73,6 +73,28 @@ public class MetricsQuery {
                             r.getDouble(5)));
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * Points in [from, to) by hour: whole hours inside the range from {@link #hourly}, the partial
+     * hours at its edges from raw points (only points inside the timespan count).
+     */
+    private static List<Bucket> hoursAndEdges(Connection c, UUID serverId, short metric, Instant from, Instant to) throws SQLException {
+        Instant firstWhole = from.truncatedTo(ChronoUnit.HOURS).equals(from) ? from : from.truncatedTo(ChronoUnit.HOURS).plus(HOUR);
+        Instant lastWhole = to.truncatedTo(ChronoUnit.HOURS);
+        List<Bucket> out = new ArrayList<>();
+        if (!firstWhole.isBefore(lastWhole)) {
+            out.addAll(raw(c, serverId, metric, from, to, 3600));
+            return out;
+        }
+        if (from.isBefore(firstWhole)) {
+            out.addAll(raw(c, serverId, metric, from, firstWhole, 3600));
+        }
+        out.addAll(hourly(c, serverId, metric, firstWhole, lastWhole));
+        if (lastWhole.isBefore(to)) {
+            out.addAll(raw(c, serverId, metric, lastWhole, to, 3600));
         }
         return out;
     }

@@ -12,6 +12,8 @@ import java.util.List;
 
 /** What the instance itself says about its work, read over the agent's socket connection. */
 final class InstanceStats {
+    /** Where the agent installs pg_stat_statements in the postgres database when no one did. */
+    static final String MONITOR_SCHEMA = "pgflex_monitor";
     static final String INTERNAL_ROLES = "'" + HbaConf.AGENT_ROLE + "','" + HbaConf.PROBE_ROLE + "','"
             + HbaConf.REPLICATION_ROLE + "'";
 
@@ -71,30 +73,38 @@ final class InstanceStats {
      * before that was so has none until its next restart: empty).
      */
     static List<StatementStats> topStatements(Connection c, boolean primary, int limit) throws SQLException {
+        String schema;
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%',"
-                    + " EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_stat_statements')")) {
+                    + " (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                    + " WHERE e.extname = 'pg_stat_statements')")) {
                 r.next();
                 if (!r.getBoolean(1)) {
                     return List.of();
                 }
-                if (!r.getBoolean(2)) {
-                    if (!primary) {
-                        return List.of();
-                    }
-                    s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                schema = r.getString(2);
+            }
+            if (schema == null) {
+                if (!primary) {
+                    return List.of();
                 }
+                // in a schema of the agent's own: a view a tenant put in public must never be read by a superuser
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + MONITOR_SCHEMA);
+                s.execute("REVOKE ALL ON SCHEMA " + MONITOR_SCHEMA + " FROM PUBLIC");
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA " + MONITOR_SCHEMA);
+                schema = MONITOR_SCHEMA;
             }
         }
         List<StatementStats> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT s.queryid::text, d.datname, r.rolname, left(s.query, %d), s.calls, s.total_exec_time,
                        s.mean_exec_time, s.rows
-                  FROM pg_stat_statements s
+                  FROM %s.pg_stat_statements s
                   LEFT JOIN pg_database d ON d.oid = s.dbid
                   LEFT JOIN pg_roles r ON r.oid = s.userid
                  WHERE r.rolname IS NULL OR r.rolname NOT IN (%s)
-                 ORDER BY s.total_exec_time DESC LIMIT ?""".formatted(ServerLog.MAX_QUERY_CHARS, INTERNAL_ROLES))) {
+                 ORDER BY s.total_exec_time DESC LIMIT ?""".formatted(ServerLog.MAX_QUERY_CHARS,
+                io.pgflex.agent.sql.InstanceSql.quoteIdent(schema), INTERNAL_ROLES))) {
             ps.setInt(1, limit);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {

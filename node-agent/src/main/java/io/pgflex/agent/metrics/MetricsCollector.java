@@ -218,7 +218,7 @@ public class MetricsCollector {
         try {
             return InstanceStats.topStatements(c, primary, TOP_STATEMENTS);
         } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.debugf("pg_stat_statements not read: %s", e.getMessage());
+            LOG.warnf("pg_stat_statements not read: %s", e.getMessage());
             return List.of();
         }
     }
