@@ -61,9 +61,9 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             // one log per process: two agents (or a service restarted on another port) do not share a file
             Path log = Files.createDirectories(Path.of("target/e2e-logs")).resolve(module + "-" + port + ".log");
-            // the node agent moves data (backups: compression, encryption, digests): full JIT for it;
-            // the services start faster and small with C1 only
-            List<String> jvm = module.equals("node-agent") ? List.of("-Xmx512m", "-XX:+UseSerialGC")
+            // the node agent moves data (backups: compression, encryption, digests) and monitoring-service
+            // ingests every server's metrics: full JIT for them; the other services start faster and small with C1 only
+            List<String> jvm = module.equals("node-agent") || module.equals("monitoring-service") ? List.of("-Xmx512m", "-XX:+UseSerialGC")
                     : List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             cmd.addAll(jvm);

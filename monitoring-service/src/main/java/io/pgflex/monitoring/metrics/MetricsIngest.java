@@ -66,11 +66,18 @@ public class MetricsIngest {
     @Incoming("metrics")
     @Blocking(ordered = true)
     public void onPoll(ConsumerRecords<String, byte[]> records) {
+        long t0 = System.nanoTime();
         List<MetricsReported> batches = decode(records);
+        long t1 = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
                 List<MetricsReported> fresh = writer.write(batches);
+                long t2 = System.nanoTime();
                 after(batches, fresh);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debugf("poll of %d records: %d batches stored; decode %d ms, write %d ms, after %d ms", records.count(),
+                            fresh.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+                }
                 return;
             } catch (SQLException | java.io.IOException | RuntimeException e) {
                 LOG.warnf("storing %d metric batches failed (attempt %d), retrying: %s", batches.size(), attempt, e.getMessage());

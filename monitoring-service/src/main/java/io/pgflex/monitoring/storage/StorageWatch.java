@@ -29,21 +29,33 @@ public class StorageWatch {
 
     private final Outbox outbox;
     private final MonitoringConfig config;
+    private static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
+
+    private final java.time.Clock clock;
     private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
 
     private record Sent(Level level, Instant at, Instant since) {
     }
 
-    public StorageWatch(Outbox outbox, MonitoringConfig config) {
+    public StorageWatch(Outbox outbox, MonitoringConfig config, java.time.Clock clock) {
         this.outbox = outbox;
         this.config = config;
+        this.clock = clock;
     }
 
+    /**
+     * Looks at the newest primary batch of each server in {@code batches}; batches older than
+     * {@link #STALE} (a backlog being caught up) say nothing about the storage now.
+     */
     public void observe(List<MetricsReported> batches) {
+        Instant staleBefore = clock.instant().minus(STALE);
+        Map<String, MetricsReported> newest = new java.util.HashMap<>();
         for (MetricsReported b : batches) {
-            if (!"Primary".equals(b.role())) {
-                continue;
+            if ("Primary".equals(b.role()) && b.collectedAt().isAfter(staleBefore)) {
+                newest.merge(b.serverId(), b, (x, y) -> x.collectedAt().isAfter(y.collectedAt()) ? x : y);
             }
+        }
+        for (MetricsReported b : newest.values()) {
             Double percent = value(b, MetricName.STORAGE_PERCENT);
             if (percent == null) {
                 continue;

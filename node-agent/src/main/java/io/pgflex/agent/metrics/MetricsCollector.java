@@ -78,11 +78,20 @@ public class MetricsCollector {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${pgflex.agent.metrics-interval:60s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Looks every couple of seconds (or every interval, when that is shorter) and collects the
+     * instances whose interval has passed: a new instance reports within seconds, not a minute.
+     */
+    @Scheduled(every = "${pgflex.agent.metrics-tick:2s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void collect() {
         List<InstanceRecord> records = store.records();
         states.keySet().retainAll(records.stream().map(InstanceRecord::instanceId).toList());
+        Instant now = clock.instant();
         for (InstanceRecord record : records) {
+            State state = states.get(record.instanceId());
+            if (state != null && state.at != null && now.isBefore(state.at.plus(config.metricsInterval()).minusMillis(500))) {
+                continue;
+            }
             if (scratch(record)) {
                 continue; // a restore drill's throwaway instance is not the server
             }
