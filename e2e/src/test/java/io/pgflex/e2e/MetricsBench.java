@@ -112,6 +112,10 @@ class MetricsBench {
         double rate = (last[0] - first[0]) / (last[1] - first[1]);
         System.out.printf("ingest: %d points in %.1f s after the first poll: %.0f points/s%n", points, last[1] - first[1], rate);
 
+        double copyRate = rawCopy(postgres, database, points);
+        System.out.printf("reference: PostgreSQL COPY of as many rows into the same indexed table shape, straight from the"
+                + " bench JVM: %.0f points/s (pgflex/COPY = %.2f)%n", copyRate, rate / copyRate);
+
         long r0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), props(postgres))) {
             await("closed hours rolled up").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
@@ -126,10 +130,42 @@ class MetricsBench {
         System.out.printf("query cpu_percent, 30 days at PT1H (720 grains): median %.1f ms, p95 %.1f ms%n", pt1h[0], pt1h[1]);
         System.out.printf("query cpu_percent, 30 days at P1D: median %.1f ms; 1 day at PT1M (1440 grains): median %.1f ms%n",
                 p1d[0], pt1m[0]);
-        System.out.printf("RESULT servers=%d points=%d ingest_points_per_s=%.0f query_30d_pt1h_median_ms=%.1f"
-                        + " query_30d_pt1h_p95_ms=%.1f query_1d_pt1m_median_ms=%.1f goal_points_per_s=100000 goal_query_ms=100%n",
-                SERVERS, points, rate, pt1h[0], pt1h[1], pt1m[0]);
+        System.out.printf("RESULT servers=%d points=%d ingest_points_per_s=%.0f raw_copy_points_per_s=%.0f ingest_vs_copy=%.2f"
+                        + " query_30d_pt1h_median_ms=%.1f query_30d_pt1h_p95_ms=%.1f query_1d_pt1m_median_ms=%.1f"
+                        + " goal_points_per_s=100000 goal_query_ms=100%n",
+                SERVERS, points, rate, copyRate, rate / copyRate, pt1h[0], pt1h[1], pt1m[0]);
         service.close();
+    }
+
+    /**
+     * What PostgreSQL alone takes in: the same number of points COPYed (text, 115,000 rows per
+     * transaction, as pgflex's polls) into a table shaped like metric_points with its index.
+     */
+    static double rawCopy(PostgresCluster postgres, String database, long points) throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), props(postgres))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE bench_copy (server_id uuid NOT NULL, metric_id smallint NOT NULL,"
+                        + " ts timestamptz NOT NULL, value double precision NOT NULL)");
+                s.execute("CREATE INDEX ON bench_copy (server_id, metric_id, ts)");
+            }
+            c.setAutoCommit(false);
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            Random random = new Random(3);
+            Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+            long t0 = System.nanoTime();
+            long done = 0;
+            while (done < points) {
+                StringBuilder rows = new StringBuilder();
+                for (int i = 0; i < 115_000 && done < points; i++, done++) {
+                    rows.append(UUID.nameUUIDFromBytes(("bench-" + (done / 23) % SERVERS).getBytes(StandardCharsets.UTF_8)))
+                            .append('\t').append(done % 23).append('\t').append(base.plusSeconds(done / 23 / SERVERS * 60))
+                            .append('\t').append(Math.round(random.nextDouble() * 10000) / 100.0).append('\n');
+                }
+                copy.copyIn("COPY bench_copy FROM STDIN", new java.io.StringReader(rows.toString()));
+                c.commit();
+            }
+            return points / ((System.nanoTime() - t0) / 1e9);
+        }
     }
 
     static Properties props(PostgresCluster postgres) {

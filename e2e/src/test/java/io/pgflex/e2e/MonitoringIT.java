@@ -58,6 +58,11 @@ class MonitoringIT {
         return values.isEmpty() ? null : values.stream().mapToDouble(Float::doubleValue).max().getAsDouble();
     }
 
+    static double total(JsonPath answer, String metric) {
+        List<Float> values = answer.getList("value.find { it.name.value == '" + metric + "' }.timeseries[0].data.total");
+        return values.stream().mapToDouble(Float::doubleValue).sum();
+    }
+
     @Test
     void loadShowsInMetricsAlertsFireOnceAndAStoppedServerIsNotAlive() throws Exception {
         Stack.monitoring();
@@ -96,6 +101,11 @@ class MonitoringIT {
             try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_sleep(0.4), 'pgflex-slow-marker'");
             }
+            try (Connection c = Stack.connect(port, "appadmin", "not-the-password")) {
+                throw new AssertionError("a wrong password was let in");
+            } catch (SQLException e) {
+                assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+            }
             // then the rule fires once, while the load runs
             alerts.await(r -> isAlert(r, "pgflex.AlertFired", "many-connections"), 1, Duration.ofSeconds(60));
             stop.set(true);
@@ -123,6 +133,11 @@ class MonitoringIT {
                             && largest(m, "active_connections", "maximum") != null
                             && largest(m, "active_connections", "maximum") >= CLIENTS);
             assertTrue(largest(load, "xact_commit", "total") >= committed * 0.5, load.prettify());
+            // connections: the clients' and the slow query's succeeded (pgflex's own are not counted), the wrong password failed
+            JsonPath connections = await("connection outcomes").atMost(Duration.ofSeconds(30)).until(() -> metrics("mon-load",
+                    "connections_succeeded,connections_failed", loadStart.minusSeconds(60), to, "Total"),
+                    m -> total(m, "connections_failed") >= 1 && total(m, "connections_succeeded") >= CLIENTS + 1);
+            assertTrue(total(connections, "connections_succeeded") < 100, connections.prettify());
 
             // slow queries and the costliest statements are listed
             await("the slow query").atMost(Duration.ofSeconds(30)).until(() -> Stack.monitoringApi(SUB)

@@ -33,6 +33,10 @@ public interface AgentConfig {
     @WithDefault("60s")
     Duration metricsInterval();
 
+    /** How often the collector looks for instances whose interval has passed (a new instance reports at once). */
+    @WithDefault("2s")
+    Duration metricsTick();
+
     /**
      * Bytes in one GiB of a server's storageSizeGB when storage_percent and storage_free are computed.
      * Always 1073741824 in production; tests and demos shrink it to fill a "32 GiB" server quickly.

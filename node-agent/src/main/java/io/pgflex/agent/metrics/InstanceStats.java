@@ -47,7 +47,7 @@ final class InstanceStats {
     /** Bytes and milliseconds the slowest standby is behind (0 without standbys). */
     private static long[] primaryDelay(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint,
+                SELECT greatest(0, coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0))::bigint,
                        coalesce(max(extract(epoch FROM replay_lag) * 1000), 0)::bigint
                   FROM pg_stat_replication""")) {
             r.next();
@@ -58,7 +58,7 @@ final class InstanceStats {
     /** Bytes received but not replayed, and how old the last replayed commit is when replay is behind. */
     private static long[] standbyDelay(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                SELECT coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint,
+                SELECT greatest(0, coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0))::bigint,
                        CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
                             THEN 0
                             ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0) END::bigint""")) {
