@@ -52,6 +52,8 @@ public class ServerEventsListener {
             if (row != null && row.deletedAt == null) {
                 row.deletedAt = clock.instant();
                 row.updatedAt = row.deletedAt;
+                // its rules go with it (a rule on a server that reports nothing would never change again)
+                io.pgflex.monitoring.alerts.AlertRule.delete("serverId", serverId);
             }
         }
     }

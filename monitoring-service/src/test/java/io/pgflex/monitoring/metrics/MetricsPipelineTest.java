@@ -219,6 +219,35 @@ class MetricsPipelineTest {
         }
     }
 
+    @Test
+    void aFailedWebhookCallIsMadeAgainUntilItIsTaken() throws Exception {
+        java.util.List<Integer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            int status = answers.isEmpty() ? 503 : 204; // down at first, then back
+            answers.add(status);
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        hook.start();
+        try (RecordWriter w = new RecordWriter(KafkaBroker.shared().bootstrapServers())) {
+            String id = server(w, "m-webhook");
+            api().body("""
+                    {"properties":{"windowSize":"PT3S","evaluationFrequency":"PT2S",
+                     "criteria":{"metricName":"active_connections","operator":"GreaterThanOrEqual","threshold":5},
+                     "actions":{"webhookUrl":"http://127.0.0.1:%d/hook"}}}""".formatted(hook.getAddress().getPort()))
+                    .put(base("m-webhook") + "/alertRules/busy").then().statusCode(201);
+            batch(w, id, "i-4", "Primary", Instant.now(), point("active_connections", 7));
+            await().atMost(Duration.ofSeconds(40)).until(() -> answers.contains(204));
+            assertEquals(List.of(503, 204), answers, "one failed call, one taken, none after");
+            assertEquals(1, count("SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NOT NULL AND attempts = 2"
+                    + " AND last_error = 'HTTP 503' AND url LIKE '%/hook'"));
+        } finally {
+            hook.stop(0);
+        }
+    }
+
     static boolean isRule(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r, String type, String serverId) {
         return type.equals(TopicReader.header(r, CloudEvents.HEADER_TYPE)) && serverId.equals(r.key());
     }

@@ -14,8 +14,10 @@ import java.util.List;
 final class InstanceStats {
     /** Where the agent installs pg_stat_statements in the postgres database when no one did. */
     static final String MONITOR_SCHEMA = "pgflex_monitor";
-    static final String INTERNAL_ROLES = "'" + HbaConf.AGENT_ROLE + "','" + HbaConf.PROBE_ROLE + "','"
-            + HbaConf.REPLICATION_ROLE + "'";
+    /** pgflex's own roles: their sessions and statements are not the user's. */
+    static final java.util.Set<String> INTERNAL = java.util.Set.of(HbaConf.AGENT_ROLE, HbaConf.PROBE_ROLE,
+            HbaConf.REPLICATION_ROLE, HbaConf.PGBOUNCER_ROLE);
+    static final String INTERNAL_ROLES = String.join(",", INTERNAL.stream().sorted().map(r -> "'" + r + "'").toList());
 
     /** Cumulative counters and current values of one reading. */
     record Snapshot(boolean inRecovery, long activeConnections, long maxConnections, long xactCommit, long xactRollback,

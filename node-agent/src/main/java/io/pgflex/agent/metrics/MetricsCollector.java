@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -118,9 +117,7 @@ public class MetricsCollector {
         InstanceLayout layout = store.layout(record.instanceId());
         int major = Integer.parseInt(record.engineVersion().split("\\.")[0]);
         if (state.log == null) {
-            state.log = new ServerLog(layout.log(), major >= 15,
-                    Set.of(io.pgflex.agent.config.HbaConf.AGENT_ROLE, io.pgflex.agent.config.HbaConf.PROBE_ROLE,
-                            io.pgflex.agent.config.HbaConf.REPLICATION_ROLE), json);
+            state.log = new ServerLog(layout.log(), major >= 15, InstanceStats.INTERNAL, json);
         }
         double seconds = state.at == null ? 0 : Math.max(0.001, Duration.between(state.at, now).toMillis() / 1000.0);
         String role = role(record);
