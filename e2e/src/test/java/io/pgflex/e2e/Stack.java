@@ -92,6 +92,7 @@ final class Stack {
             env.put("PGFLEX_MONITORING_ALERT_INTERVAL", "1s");
             env.put("PGFLEX_MONITORING_ALERT_MIN_WINDOW", "2s");
             env.put("PGFLEX_MONITORING_WEBHOOK_INTERVAL", "1s");
+            env.put("PGFLEX_MONITORING_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true");
             env.put("PGFLEX_MONITORING_STORAGE_REPEAT_INTERVAL", "5s");
             env.put("PGFLEX_MONITORING_ROLLUP_INTERVAL", "5s");
             monitoring = ServiceProcess.start("monitoring-service", freePort(), env);

@@ -39,6 +39,13 @@ public interface MonitoringConfig {
     @WithDefault("10")
     int webhookMaxAttempts();
 
+    /**
+     * Whether webhooks may go to loopback, private, link-local or multicast addresses. Off: a
+     * tenant's webhook cannot reach the platform's own network (tests and the local stack turn it on).
+     */
+    @WithDefault("false")
+    boolean webhookAllowPrivateAddresses();
+
     /** storage_percent at which autogrow grows the storage (Azure: 90). */
     @WithDefault("90")
     double storageHighPercent();

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One batch of metric points of one instance, every collection interval (a minute by default).
  * Topic {@link Topics#METRICS}. {@code (instanceId, collectedAt)} identifies a batch: a redelivered
- * batch is stored once. {@code role} is Primary or Standby; {@code slowQueries} are the log entries
+ * batch is stored once. {@code role} is Primary or Standby (only a primary's points make the
+ * server's series); {@code storageSizeGb} the size storage_percent was measured against; {@code slowQueries} are the log entries
  * since the previous batch; {@code topStatements} the costliest pg_stat_statements lines (primary
  * only; empty when the extension is not loaded).
  */
@@ -18,6 +19,7 @@ public record MetricsReported(
         String agentId,
         String instanceId,
         String role,
+        Integer storageSizeGb,
         List<MetricPoint> points,
         List<SlowQuery> slowQueries,
         List<StatementStats> topStatements,

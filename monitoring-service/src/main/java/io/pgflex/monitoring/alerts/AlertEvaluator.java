@@ -72,6 +72,7 @@ public class AlertEvaluator {
             rule.lastValue = observed;
         }
         rule.state = observed == null ? rule.state : d.next();
+        LOG.debugf("alert rule %s: %s", rule.name, d.reason());
         if (d.action() == AlertDecision.Action.None) {
             return;
         }

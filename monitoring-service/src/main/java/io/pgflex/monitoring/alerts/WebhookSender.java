@@ -74,6 +74,10 @@ public class WebhookSender {
     private void send(Delivery d) throws SQLException {
         String error;
         try {
+            String refused = refusedAddress(URI.create(d.url()));
+            if (refused != null) {
+                throw new java.io.IOException(refused);
+            }
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(d.payload())).build(),
                     HttpResponse.BodyHandlers.discarding());
@@ -99,6 +103,21 @@ public class WebhookSender {
             update(d, "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
                     error, now.plus(wait));
         }
+    }
+
+    /** Why the URL's host may not be called, or null when it may (see webhook-allow-private-addresses). */
+    String refusedAddress(URI url) throws java.net.UnknownHostException {
+        if (config.webhookAllowPrivateAddresses()) {
+            return null;
+        }
+        for (java.net.InetAddress a : java.net.InetAddress.getAllByName(url.getHost())) {
+            boolean uniqueLocal = a instanceof java.net.Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
+            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                    || a.isMulticastAddress() || uniqueLocal) {
+                return "refused: " + url.getHost() + " is a loopback, private or link-local address (" + a.getHostAddress() + ")";
+            }
+        }
+        return null;
     }
 
     /** 10 s doubled per failed attempt, at most an hour. */

@@ -77,6 +77,11 @@ public class BatchWriter {
         }
     }
 
+    /** A batch of the server's primary (a batch without a role, from an older agent, counts as one). */
+    static boolean primary(MetricsReported b) {
+        return b.role() == null || "Primary".equals(b.role());
+    }
+
     static Instant micros(Instant t) {
         return t.truncatedTo(ChronoUnit.MICROS);
     }
@@ -113,6 +118,9 @@ public class BatchWriter {
     private void copyPoints(Connection c, List<MetricsReported> fresh) throws SQLException, IOException {
         StringBuilder rows = new StringBuilder(fresh.size() * 24 * 64);
         for (MetricsReported b : fresh) {
+            if (!primary(b)) {
+                continue; // an HA standby's CPU, connections… are not the server's (its own series are on /metrics)
+            }
             String server = b.serverId();
             for (MetricPoint p : b.points()) {
                 if (!Double.isFinite(p.value())) {
@@ -131,6 +139,9 @@ public class BatchWriter {
     private static void markHours(Connection c, List<MetricsReported> fresh) throws SQLException {
         Set<String> hours = new TreeSet<>();
         for (MetricsReported b : fresh) {
+            if (!primary(b)) {
+                continue;
+            }
             for (MetricPoint p : b.points()) {
                 hours.add(p.timestamp().truncatedTo(ChronoUnit.HOURS).toString());
             }

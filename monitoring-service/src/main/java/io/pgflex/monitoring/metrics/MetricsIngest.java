@@ -63,11 +63,16 @@ public class MetricsIngest {
                 .description("Batches older than the retention or from the future, skipped").register(registry);
     }
 
+    /** A batch and the record it came in (dead-lettered if the batch alone cannot be stored). */
+    private record Decoded(MetricsReported batch, ConsumerRecord<String, byte[]> record) {
+    }
+
     @Incoming("metrics")
     @Blocking(ordered = true)
     public void onPoll(ConsumerRecords<String, byte[]> records) {
         long t0 = System.nanoTime();
-        List<MetricsReported> batches = decode(records);
+        List<Decoded> decoded = decode(records);
+        List<MetricsReported> batches = decoded.stream().map(Decoded::batch).toList();
         long t1 = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -80,24 +85,60 @@ public class MetricsIngest {
                 }
                 return;
             } catch (SQLException | java.io.IOException | RuntimeException e) {
+                if (!transientFailure(e)) {
+                    LOG.warnf("storing %d metric batches together failed (%s): storing them one by one", batches.size(), e.getMessage());
+                    if (oneByOne(decoded)) {
+                        return;
+                    }
+                }
                 LOG.warnf("storing %d metric batches failed (attempt %d), retrying: %s", batches.size(), attempt, e.getMessage());
                 pause(Math.min(30_000, 500L * attempt));
             }
         }
     }
 
-    private List<MetricsReported> decode(ConsumerRecords<String, byte[]> records) {
+    /**
+     * Stores each batch alone; one that fails for a reason other than the database being away goes
+     * to the dead-letter topic. False when the database went away meanwhile (the poll is retried).
+     */
+    private boolean oneByOne(List<Decoded> decoded) {
+        for (Decoded d : decoded) {
+            try {
+                after(List.of(d.batch()), writer.write(List.of(d.batch())));
+            } catch (SQLException | java.io.IOException | RuntimeException e) {
+                if (transientFailure(e)) {
+                    return false;
+                }
+                deadLetter(d.record(), "not storable: " + e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether waiting may help: everything but a data, constraint or statement error (SQLSTATE
+     * classes 22, 23, 42) or a bug-like exception without SQL behind it. A pool timeout, a broken
+     * connection, a database shutting down or out of resources waits.
+     */
+    static boolean transientFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2) {
+                String c = sql.getSQLState().substring(0, 2);
+                return !(c.equals("22") || c.equals("23") || c.equals("42"));
+            }
+        }
+        return !(e instanceof RuntimeException) || e instanceof java.io.UncheckedIOException;
+    }
+
+    private List<Decoded> decode(ConsumerRecords<String, byte[]> records) {
         Instant oldest = partitions.horizon();
         Instant newest = clock.instant().plus(Duration.ofDays(1));
-        List<MetricsReported> batches = new ArrayList<>(records.count());
+        List<Decoded> batches = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             MetricsReported batch;
             try {
                 batch = InboundEvent.from(record, json).payload(MetricsReported.class);
-                if (batch.instanceId() == null || batch.collectedAt() == null || batch.points() == null) {
-                    throw new PoisonEventException("a MetricsReported without instanceId, collectedAt or points");
-                }
-                java.util.UUID.fromString(batch.serverId());
+                check(batch);
             } catch (RuntimeException e) {
                 deadLetter(record, e.getMessage());
                 continue;
@@ -106,9 +147,24 @@ public class MetricsIngest {
                 outOfRange.increment();
                 continue;
             }
-            batches.add(batch);
+            batches.add(new Decoded(batch, record));
         }
         return batches;
+    }
+
+    /** What storing relies on: ids in PostgreSQL's uuid form, every point named and stamped. */
+    static void check(MetricsReported batch) {
+        if (batch.instanceId() == null || batch.collectedAt() == null || batch.points() == null) {
+            throw new PoisonEventException("a MetricsReported without instanceId, collectedAt or points");
+        }
+        if (!java.util.UUID.fromString(batch.serverId()).toString().equalsIgnoreCase(batch.serverId())) {
+            throw new PoisonEventException("serverId " + batch.serverId() + " is not a canonical UUID");
+        }
+        for (var p : batch.points()) {
+            if (p == null || p.name() == null || p.name().isBlank() || p.name().length() > 100 || p.timestamp() == null) {
+                throw new PoisonEventException("a point without a name (at most 100 characters) or timestamp");
+            }
+        }
     }
 
     private void after(List<MetricsReported> batches, List<MetricsReported> fresh) {

@@ -63,7 +63,7 @@ public class Partitions {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             for (String parent : PARENTS) {
-                s.execute("CREATE TABLE IF NOT EXISTS %s_%s PARTITION OF %s FOR VALUES FROM ('%s') TO ('%s')"
+                s.execute("CREATE TABLE IF NOT EXISTS %s_%s PARTITION OF %s FOR VALUES FROM ('%s 00:00:00+00') TO ('%s 00:00:00+00')"
                         .formatted(parent, SUFFIX.format(day), parent, day, day.plusDays(1)));
             }
         } catch (SQLException e) {

@@ -95,12 +95,13 @@ public class SlowQueryResource {
                                  ORDER BY query_id, database_name, user_name, collected_at),
                      lasts AS (SELECT DISTINCT ON (query_id, database_name, user_name) * FROM s
                                  ORDER BY query_id, database_name, user_name, collected_at DESC)
-                SELECT l.query_id, l.database_name, l.user_name, l.query,
-                       CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.calls ELSE l.calls - f.calls END,
-                       CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.total_ms ELSE l.total_ms - f.total_ms END,
-                       CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.rows_returned ELSE l.rows_returned - f.rows_returned END
-                  FROM lasts l JOIN firsts f USING (query_id, database_name, user_name)
-                 ORDER BY 6 DESC LIMIT ?""")) {
+                SELECT * FROM (
+                  SELECT l.query_id, l.database_name, l.user_name, l.query,
+                         CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.calls ELSE l.calls - f.calls END AS calls,
+                         CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.total_ms ELSE l.total_ms - f.total_ms END AS total_ms,
+                         CASE WHEN f.collected_at = l.collected_at OR l.calls < f.calls THEN l.rows_returned ELSE l.rows_returned - f.rows_returned END AS rows_returned
+                    FROM lasts l JOIN firsts f USING (query_id, database_name, user_name)) w
+                 WHERE calls > 0 ORDER BY total_ms DESC LIMIT ?""")) {
             ps.setObject(1, s.serverId);
             ps.setTimestamp(2, Timestamp.from(range[0]));
             ps.setTimestamp(3, Timestamp.from(range[1]));

@@ -88,7 +88,7 @@ public class StorageWatch {
         long usedBytes = used == null ? 0 : used.longValue();
         long limit = free == null ? 0 : usedBytes + free.longValue();
         outbox.publish(new StorageLevelChanged(serverId.toString(), s.subscriptionId, null, StorageLevelChanged.VERSION, level,
-                percent, usedBytes, limit, b.collectedAt()));
+                percent, usedBytes, limit, b.storageSizeGb(), b.collectedAt()));
         if (previous != level) {
             s.storageLevelSince = b.collectedAt();
             LOG.infof("server %s: storage %s (%.1f %% used), was %s", s.name, level, percent, previous);

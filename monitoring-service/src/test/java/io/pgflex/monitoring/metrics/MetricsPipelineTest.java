@@ -183,6 +183,10 @@ class MetricsPipelineTest {
              TopicReader dlq = new TopicReader(KafkaBroker.shared().bootstrapServers(), Topics.dlq(Topics.METRICS))) {
             w.cloudEvent(Topics.METRICS, "x", UUID.randomUUID().toString(), "pgflex.MetricsReported", "{not json");
             dlq.await(r -> "x".equals(r.key()) && TopicReader.header(r, "dead-letter-reason") != null, 1, Duration.ofSeconds(30));
+            String id = UUID.randomUUID().toString();
+            batch(w, id, "i-5", "Primary", Instant.now(), "{\"unit\":\"Count\",\"value\":1,\"timestamp\":\"@\"}");
+            var unnamed = dlq.await(r -> id.equals(r.key()), 1, Duration.ofSeconds(30));
+            assertTrue(TopicReader.header(unnamed.get(0), "dead-letter-reason").contains("without a name"));
         }
     }
 
@@ -204,8 +208,11 @@ class MetricsPipelineTest {
                      "criteria":{"metricName":"cpu_percent","operator":"GreaterThan","threshold":50,"timeAggregation":"Average"}}}""")
                     .put(rule).then().statusCode(201).body("properties.status.state", equalTo("Unknown"));
 
-            batch(w, id, "i-3", "Primary", Instant.now(), point("cpu_percent", 90));
-            alerts.await(r -> isRule(r, "pgflex.AlertFired", id), 1, Duration.ofSeconds(30));
+            // an agent reporting 90 % every half second until the rule fires
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                batch(w, id, "i-3", "Primary", Instant.now(), point("cpu_percent", 90));
+                return alerts.seen().stream().anyMatch(r -> isRule(r, "pgflex.AlertFired", id));
+            });
             api().get(rule).then().statusCode(200).body("properties.status.state", equalTo("Fired"));
             batch(w, id, "i-3", "Primary", Instant.now(), point("cpu_percent", 10));
             await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> {
@@ -238,8 +245,10 @@ class MetricsPipelineTest {
                      "criteria":{"metricName":"active_connections","operator":"GreaterThanOrEqual","threshold":5},
                      "actions":{"webhookUrl":"http://127.0.0.1:%d/hook"}}}""".formatted(hook.getAddress().getPort()))
                     .put(base("m-webhook") + "/alertRules/busy").then().statusCode(201);
-            batch(w, id, "i-4", "Primary", Instant.now(), point("active_connections", 7));
-            await().atMost(Duration.ofSeconds(40)).until(() -> answers.contains(204));
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                batch(w, id, "i-4", "Primary", Instant.now(), point("active_connections", 7));
+                return answers.contains(204);
+            });
             assertEquals(List.of(503, 204), answers, "one failed call, one taken, none after");
             assertEquals(1, count("SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NOT NULL AND attempts = 2"
                     + " AND last_error = 'HTTP 503' AND url LIKE '%/hook'"));
@@ -264,6 +273,10 @@ class MetricsPipelineTest {
             String value = TopicReader.value(sent.get(0));
             assertTrue(value.contains("\"level\":\"Full\"") && value.contains("\"storageLimitBytes\":1036"), value);
             assertFalse(value.toLowerCase(Locale.ROOT).contains("standby"), value);
+            // and the server's series is its primary's: the standby's 99 % is not in it
+            JsonPath m = query("m-storage", "storage_percent", Instant.now().minusSeconds(600), Instant.now().plusSeconds(60),
+                    "PT1M", "Maximum");
+            assertEquals(List.of(96.5f), m.getList("value[0].timeseries[0].data.maximum.findAll { it != null }"));
         }
     }
 }

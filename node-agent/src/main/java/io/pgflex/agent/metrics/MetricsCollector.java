@@ -129,6 +129,11 @@ public class MetricsCollector {
         if (postmaster.isPresent()) {
             process(record, postmaster.getAsLong(), state, seconds, points);
             try (Connection c = sql.connect(layout, record.port(), "postgres")) {
+                try (java.sql.Statement s = c.createStatement()) {
+                    // a stuck instance must not hold the collector (it serves every instance of the host), and
+                    // creating pg_stat_statements must not wait for a synchronous standby that is away
+                    s.execute("SET statement_timeout = '10s'; SET lock_timeout = '2s'; SET synchronous_commit = local");
+                }
                 InstanceStats.Snapshot stats = InstanceStats.read(c);
                 alive = true;
                 database(stats, state.stats, seconds, points);
@@ -153,7 +158,7 @@ public class MetricsCollector {
         state.at = now;
         List<SlowQuery> slow = log.slowQueries();
         return new MetricsReported(record.serverId(), record.subscriptionId(), null, MetricsReported.VERSION, config.id(),
-                record.instanceId(), role, points.list, slow, top, now);
+                record.instanceId(), role, record.spec() == null ? null : record.spec().storageSizeGb(), points.list, slow, top, now);
     }
 
     private String role(InstanceRecord record) {

@@ -63,14 +63,20 @@ final class ServerLog {
         Map<Path, Long> seen = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + extension)) {
             for (Path file : files) {
-                long size = Files.size(file);
-                Long from = offsets.get(file);
-                if (from == null) {
-                    from = primed ? 0L : size;
-                } else if (size < from) {
-                    from = 0L; // truncated on rotation: a new day's file
+                Long previous = offsets.get(file);
+                try {
+                    long size = Files.size(file);
+                    long from = previous == null ? (primed ? 0L : size) : previous;
+                    if (size < from) {
+                        from = 0L; // truncated on rotation: a new day's file
+                    }
+                    seen.put(file, from + readFrom(file, from, size, entries));
+                } catch (IOException e) {
+                    // rotated or removed while read: where it stood is kept, the next read goes on from there
+                    if (previous != null) {
+                        seen.put(file, previous);
+                    }
                 }
-                seen.put(file, from + readFrom(file, from, size, entries));
             }
         } catch (IOException e) {
             // no log directory yet: nothing to say
@@ -91,7 +97,9 @@ final class ServerLog {
             f.seek(from);
             f.readFully(bytes);
         }
-        return extension.equals(".json") ? parseJson(bytes, out) : parseCsv(bytes, out);
+        long consumed = extension.equals(".json") ? parseJson(bytes, out) : parseCsv(bytes, out);
+        // one record longer than a whole read (a multi-megabyte statement): skipped, or the file would stall here
+        return consumed == 0 && bytes.length == MAX_READ ? MAX_READ : consumed;
     }
 
     private long parseJson(byte[] bytes, List<Entry> out) {

@@ -73,6 +73,7 @@ public class PgBouncerManager {
             LOG.infof("instance %s: starting PgBouncer on port %d", record.instanceId(), port(record));
             os.runAsPostgres(layout.root(), Map.of(), 30, config.pgbouncerBin(), "-d",
                     layout.pgbouncer().resolve("pgbouncer.ini").toString());
+            awaitPidFile(layout);
             OsCommands.writeIfChanged(applied, wanted);
         } else if (!wanted.equals(read(applied))) {
             LOG.infof("instance %s: PgBouncer settings changed, reloading it", record.instanceId());
@@ -81,6 +82,25 @@ public class PgBouncerManager {
                 throw new IllegalStateException("PgBouncer was not reloaded: " + r.output().strip());
             }
             OsCommands.writeIfChanged(applied, wanted);
+        }
+    }
+
+    /**
+     * {@code pgbouncer -d} returns once it forked; its daemon writes the pid file a moment later
+     * (later still on a busy host): the apply answers once PgBouncer is there.
+     */
+    private void awaitPidFile(InstanceLayout layout) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pid(layout) == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (pid(layout) == null) {
+            throw new IllegalStateException("PgBouncer did not start within 10 s: see " + layout.log().resolve("pgbouncer.log"));
         }
     }
 

@@ -57,6 +57,11 @@ public class StorageEventsListener {
         if (s == null) {
             return;
         }
+        if (changed.storageSizeGb() != null && changed.storageSizeGb() != s.storageGb) {
+            // measured against another size (before a grow reached the instance): stale, the next reading tells
+            LOG.debugf("server %s: storage reading against %d GiB ignored (now %d GiB)", s.name, changed.storageSizeGb(), s.storageGb);
+            return;
+        }
         StorageProtection.Decision d = StorageProtection.decide(changed.level(), s.state == ServerState.Ready, s.storageAutoGrow,
                 s.storageGb, s.storageReadOnly, ServerValidator.STORAGE_SIZES);
         if (d.action() == StorageProtection.Action.None) {
