@@ -14,7 +14,7 @@ LOG=$(mktemp /tmp/pgflex-bench-metrics-XXXX.log)
 echo "== $SERVERS servers x $MINUTES minutes + 30 days of one server into monitoring-service (full log: $LOG)"
 if ./mvnw -B -pl e2e verify -Dit.test=MetricsBench -Dsurefire.skip=true -Dpgflex.bench.servers="$SERVERS" \
     -Dpgflex.bench.minutes="$MINUTES" >"$LOG" 2>&1; then
-  grep -E '^(produced|ingest|rollup|query|RESULT)' "$LOG"
+  grep -E '^(produced|ingest|reference|rollup|query|RESULT)' "$LOG"
 else
   grep -E '^(produced|ingest|rollup|query|RESULT)|ERROR|failed' "$LOG" | head -40
   echo "the benchmark failed: see $LOG" >&2
