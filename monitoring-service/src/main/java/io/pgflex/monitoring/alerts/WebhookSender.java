@@ -39,6 +39,9 @@ public class WebhookSender {
     private record Delivery(UUID id, String url, String payload, int attempts) {
     }
 
+    /** Longer than a run's 20 calls of at most 15 s each. */
+    private static final Duration LEASE = Duration.ofMinutes(6);
+
     public WebhookSender(AgroalDataSource db, MonitoringConfig config, Clock clock) {
         this.db = db;
         this.config = config;
@@ -58,10 +61,17 @@ public class WebhookSender {
 
     private List<Delivery> due() throws SQLException {
         List<Delivery> out = new ArrayList<>();
+        // claimed with a lease (next attempt pushed past the calls' time): a second replica, or this one
+        // after a crash mid-call, takes a delivery only once its lease ran out
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT id, url, payload, attempts FROM webhook_deliveries
-                 WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at LIMIT 100""")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (
+                  SELECT id FROM webhook_deliveries
+                   WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+                   ORDER BY created_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                RETURNING id, url, payload, attempts""")) {
+            Instant now = clock.instant();
+            ps.setTimestamp(1, Timestamp.from(now.plus(LEASE)));
+            ps.setTimestamp(2, Timestamp.from(now));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     out.add(new Delivery(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getInt(4)));
