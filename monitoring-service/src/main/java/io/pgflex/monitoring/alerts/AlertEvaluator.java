@@ -71,7 +71,7 @@ public class AlertEvaluator {
         if (observed != null) {
             rule.lastValue = observed;
         }
-        rule.state = observed == null ? rule.state : d.next();
+        rule.state = d.next();
         LOG.debugf("alert rule %s: %s", rule.name, d.reason());
         if (d.action() == AlertDecision.Action.None) {
             return;

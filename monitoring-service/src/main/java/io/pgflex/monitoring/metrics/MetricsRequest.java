@@ -57,13 +57,8 @@ public record MetricsRequest(List<MetricName> metrics, Instant from, Instant to,
         return new ArrayList<>(out);
     }
 
-    /** A checked timespan (the last hour when absent): [from, to). */
-    public static Instant[] range(String timespan, Instant now) {
-        return timespan(timespan, now);
-    }
-
-    /** {@code start/end}, {@code start/duration} or {@code duration} (ending now); the last hour when absent. */
-    static Instant[] timespan(String timespan, Instant now) {
+    /** {@code start/end}, {@code start/duration} or {@code duration} (ending now), checked; the last hour when absent. */
+    public static Instant[] timespan(String timespan, Instant now) {
         if (timespan == null || timespan.isBlank()) {
             return new Instant[] {now.minus(Duration.ofHours(1)), now};
         }

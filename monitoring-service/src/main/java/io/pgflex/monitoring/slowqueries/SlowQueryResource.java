@@ -50,7 +50,7 @@ public class SlowQueryResource {
         ApiVersions.require(apiVersion);
         guard.read(sub);
         MonitoredServer s = MonitoredServer.require(sub, rg, name);
-        Instant[] range = MetricsRequest.range(timespan, clock.instant());
+        Instant[] range = MetricsRequest.timespan(timespan, clock.instant());
         int limit = limit(top);
         List<Map<String, Object>> value = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
@@ -85,7 +85,7 @@ public class SlowQueryResource {
         ApiVersions.require(apiVersion);
         guard.read(sub);
         MonitoredServer s = MonitoredServer.require(sub, rg, name);
-        Instant[] range = MetricsRequest.range(timespan, clock.instant());
+        Instant[] range = MetricsRequest.timespan(timespan, clock.instant());
         List<Map<String, Object>> value = new ArrayList<>();
         // counters are cumulative: the work in the range is the newest snapshot minus the oldest one in it
         // (a statement first seen inside the range counts whole)

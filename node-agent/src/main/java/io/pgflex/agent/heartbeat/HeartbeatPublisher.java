@@ -43,17 +43,9 @@ public class HeartbeatPublisher {
         for (InstanceRecord instance : store.records()) {
             String health = store.running(instance.instanceId()) ? "Running" : "Stopped";
             InstanceHeartbeat heartbeat = new InstanceHeartbeat(instance.serverId(), instance.subscriptionId(), null,
-                    InstanceHeartbeat.VERSION, config.id(), instance.instanceId(), role(instance), health, null, 0,
+                    InstanceHeartbeat.VERSION, config.id(), instance.instanceId(), store.role(instance), health, null, 0,
                     clock.instant());
             send(heartbeat);
-        }
-    }
-
-    private String role(InstanceRecord instance) {
-        try {
-            return store.replication(instance.instanceId()).map(r -> r.role()).orElse("Primary");
-        } catch (RuntimeException e) {
-            return instance.role();
         }
     }
 

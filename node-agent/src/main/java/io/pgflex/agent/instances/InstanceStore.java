@@ -106,12 +106,27 @@ public class InstanceStore {
 
     /** Whether the instance's postmaster runs: its postmaster.pid names a live process. */
     public boolean running(String instanceId) {
+        return postmaster(instanceId).isPresent();
+    }
+
+    /** The pid of the instance's running postmaster, empty when postmaster.pid names no live process. */
+    public java.util.OptionalLong postmaster(String instanceId) {
         Path pid = layout(instanceId).postmasterPid();
         try {
-            String first = Files.readAllLines(pid).get(0).trim();
-            return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
+            long first = Long.parseLong(Files.readAllLines(pid).get(0).trim());
+            return ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)
+                    ? java.util.OptionalLong.of(first) : java.util.OptionalLong.empty();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** The instance's role: what ha-service last gave it, else what it was created as (Primary). */
+    public String role(InstanceRecord instance) {
+        try {
+            return replication(instance.instanceId()).map(r -> r.role()).orElse("Primary");
+        } catch (RuntimeException e) {
+            return instance.role();
         }
     }
 

@@ -120,11 +120,11 @@ public class MetricsCollector {
             state.log = new ServerLog(layout.log(), major >= 15, InstanceStats.INTERNAL, json);
         }
         double seconds = state.at == null ? 0 : Math.max(0.001, Duration.between(state.at, now).toMillis() / 1000.0);
-        String role = role(record);
+        String role = store.role(record);
         Points points = new Points(now);
         storage(record, layout, points);
         List<StatementStats> top = List.of();
-        OptionalLong postmaster = store.running(record.instanceId()) ? ProcessTree.postmasterPid(layout.postmasterPid()) : OptionalLong.empty();
+        OptionalLong postmaster = store.postmaster(record.instanceId());
         boolean alive = false;
         if (postmaster.isPresent()) {
             process(record, postmaster.getAsLong(), state, seconds, points);
@@ -161,17 +161,10 @@ public class MetricsCollector {
                 record.instanceId(), role, record.spec() == null ? null : record.spec().storageSizeGb(), points.list, slow, top, now);
     }
 
-    private String role(InstanceRecord record) {
-        try {
-            return store.replication(record.instanceId()).map(r -> r.role()).orElse("Primary");
-        } catch (RuntimeException e) {
-            return record.role();
-        }
-    }
-
     private void storage(InstanceRecord record, InstanceLayout layout, Points points) {
-        long used = ProcessTree.directoryBytes(layout.pgdata());
-        long wal = ProcessTree.directoryBytes(layout.pgdata().resolve("pg_wal"));
+        long[] sizes = ProcessTree.directoryBytes(layout.pgdata(), layout.pgdata().resolve("pg_wal"));
+        long used = sizes[0];
+        long wal = sizes[1];
         long limit = record.spec() == null ? 0 : (long) record.spec().storageSizeGb() * config.storageUnitBytes();
         points.add(MetricName.STORAGE_USED, used);
         points.add(MetricName.TXLOGS_STORAGE_USED, wal);

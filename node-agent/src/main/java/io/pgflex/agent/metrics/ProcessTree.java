@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * What an instance's processes (the postmaster and its children) use, read from /proc: CPU time,
@@ -29,14 +28,6 @@ final class ProcessTree {
     }
 
     private ProcessTree() {
-    }
-
-    static OptionalLong postmasterPid(Path postmasterPidFile) {
-        try {
-            return OptionalLong.of(Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim()));
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
     }
 
     static Reading read(long postmaster) throws IOException {
@@ -140,15 +131,21 @@ final class ProcessTree {
         return new Io(read, write);
     }
 
-    /** Bytes of the regular files below a directory (a file removed while walking is skipped). */
-    static long directoryBytes(Path dir) {
-        long[] total = {0};
+    /**
+     * Bytes of the regular files below {@code dir}, and of those among them below {@code part}, in
+     * one walk (a file removed while walking is skipped).
+     */
+    static long[] directoryBytes(Path dir, Path part) {
+        long[] total = {0, 0};
         try {
             Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
                 @Override
                 public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
                     if (attrs.isRegularFile()) {
                         total[0] += attrs.size();
+                        if (file.startsWith(part)) {
+                            total[1] += attrs.size();
+                        }
                     }
                     return java.nio.file.FileVisitResult.CONTINUE;
                 }
@@ -161,6 +158,6 @@ final class ProcessTree {
         } catch (IOException e) {
             // unreadable root: 0
         }
-        return total[0];
+        return total;
     }
 }

@@ -90,16 +90,7 @@ public class PgBouncerManager {
      * (later still on a busy host): the apply answers once PgBouncer is there.
      */
     private void awaitPidFile(InstanceLayout layout) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (pid(layout) == null && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        if (pid(layout) == null) {
+        if (!awaitUntil(() -> pid(layout) != null) && !Thread.currentThread().isInterrupted()) {
             throw new IllegalStateException("PgBouncer did not start within 10 s: see " + layout.log().resolve("pgbouncer.log"));
         }
     }
@@ -120,18 +111,26 @@ public class PgBouncerManager {
         }
         LOG.infof("instance %s: stopping PgBouncer", instanceId);
         signal(pid, "TERM");
+        if (!awaitUntil(() -> !pid.equals(pid(layout))) && !Thread.currentThread().isInterrupted()) {
+            signal(pid, "KILL");
+        }
+    }
+
+    /** Polls {@code done} every 20 ms for up to 10 s; whether it came true (false also when interrupted). */
+    private static boolean awaitUntil(java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (pid.equals(pid(layout)) && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
-        if (pid.equals(pid(layout))) {
-            signal(pid, "KILL");
-        }
+        return true;
     }
 
     public boolean running(InstanceLayout layout) {
