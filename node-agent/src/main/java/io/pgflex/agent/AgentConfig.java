@@ -23,9 +23,6 @@ public interface AgentConfig {
     /** Directory of the instances' Unix sockets (kept short: socket paths are limited to 107 bytes). */
     java.util.Optional<Path> socketDir();
 
-    /** Bearer token the control plane presents. */
-    String token();
-
     @WithDefault("1s")
     Duration heartbeatInterval();
 
@@ -90,9 +87,9 @@ public interface AgentConfig {
 
     /**
      * Password of the role {@code pgflex_probe} (no privileges, TLS and SCRAM only) that ha-service
-     * and standbys' agents probe primaries with; the same on every agent and ha-service.
+     * and standbys' agents probe primaries with; the same on every agent and ha-service. No default:
+     * an agent without one refuses to start.
      */
-    @WithDefault("pgflex-probe")
     String probePassword();
 
     /** PgBouncer program (Debian package pgbouncer). */

@@ -1,31 +1,60 @@
 package io.pgflex.agent;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pgflex.testkit.AgentDataRootResource;
 import io.pgflex.testkit.KafkaResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
-@QuarkusTestResource(io.pgflex.testkit.AgentDataRootResource.class)
+@QuarkusTestResource(AgentDataRootResource.class)
 class AgentApiTest {
     @jakarta.inject.Inject
     io.pgflex.agent.instances.InstanceStore store;
 
     @Test
-    void refusesCallsWithoutTheBearerToken() {
-        given().when().get("/agent/v1/info").then().statusCode(401).body("error.code", equalTo("AuthenticationFailed"));
-        given().header("Authorization", "Bearer wrong").when().get("/agent/v1/info").then().statusCode(401);
+    void refusesCallsWithoutAClientCertificate() {
+        AgentDataRootResource.as(null).when().get("/agent/v1/info").then().statusCode(401)
+                .body("error.code", equalTo("AuthenticationFailed"));
+    }
+
+    @Test
+    void refusesABearerTokenInsteadOfACertificate() {
+        // the shared agent token of earlier versions is gone: no header opens the API
+        AgentDataRootResource.as(null).header("Authorization", "Bearer change-me").when().get("/agent/v1/info")
+                .then().statusCode(401);
+    }
+
+    @Test
+    void refusesAServiceAnActionThatIsNotItsOwn() {
+        // monitoring-service reads; promoting is ha-service's alone
+        AgentDataRootResource.as("monitoring-service").when().post("/agent/v1/instances/any/promote").then()
+                .statusCode(403).body("error.code", equalTo("AuthorizationFailed"))
+                .body("error.message", equalTo("only ha-service promotes standbys, not monitoring-service"));
+    }
+
+    @Test
+    void refusesPlainHttp() {
+        int port = AgentDataRootResource.port();
+        // the HTTPS port does not speak plain HTTP, and no plain HTTP port is open
+        assertThrows(java.io.IOException.class, () -> HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/agent/v1/info")).build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
     void describesItselfAndTheEnginesOfThisHost() {
-        given().header("Authorization", "Bearer test-token").when().get("/agent/v1/info")
+        AgentDataRootResource.as("provisioning-service").when().get("/agent/v1/info")
                 .then().statusCode(200)
                 .body("agentId", equalTo("agent-1"))
                 .body("zone", equalTo("1"))
@@ -37,6 +66,6 @@ class AgentApiTest {
 
     @Test
     void isHealthyWithKafka() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        AgentDataRootResource.as(null).when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

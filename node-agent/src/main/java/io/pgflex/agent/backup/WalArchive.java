@@ -46,10 +46,13 @@ public class WalArchive {
     private final BackupStorage storage;
     private final OsCommands os;
     private final jakarta.enterprise.inject.Instance<HttpServer> http;
+    private final Path platformCa;
 
     public WalArchive(AgentConfig config, InstanceStore store, BackupStorage storage, OsCommands os,
-                      jakarta.enterprise.inject.Instance<HttpServer> http) {
+                      jakarta.enterprise.inject.Instance<HttpServer> http,
+                      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pgflex.tls.ca") Path platformCa) {
         this.config = config;
+        this.platformCa = platformCa;
         this.store = store;
         this.storage = storage;
         this.os = os;
@@ -89,32 +92,34 @@ public class WalArchive {
     }
 
     private void writeScripts(String instanceId, InstanceLayout layout) {
-        String url = "http://127.0.0.1:" + port() + "/agent/v1/instances/" + instanceId + "/wal/";
+        // over the agent's HTTPS port on loopback; curl trusts only the platform CA (a copy the postgres user can read)
+        String url = "https://127.0.0.1:" + port() + "/agent/v1/instances/" + instanceId + "/wal/";
         Path header = layout.conf().resolve("wal.header");
+        Path ca = layout.conf().resolve("platform-ca.crt");
         String archive = """
                 #!/bin/sh
                 # pgflex: archive_command — hands one WAL file to the node agent, which seals it into the backup repository
-                exec curl -sS -f --max-time 600 -H @%s -T "$1" "%s$2"
-                """.formatted(header, url);
+                exec curl -sS -f --max-time 600 --cacert %s -H @%s -T "$1" "%s$2"
+                """.formatted(ca, header, url);
         String restore = """
                 #!/bin/sh
                 # pgflex: restore_command — fetches one WAL file from the backup repository through the node agent.
                 # 404 ends replay normally (no more WAL); anything else aborts recovery loudly (exit 126)
-                code=$(curl -sS --max-time 600 -H @%s -o "$2.pgflex-part" -w '%%{http_code}' "%s$1")
+                code=$(curl -sS --max-time 600 --cacert %s -H @%s -o "$2.pgflex-part" -w '%%{http_code}' "%s$1")
                 if [ "$code" = 200 ]; then mv "$2.pgflex-part" "$2"; exit 0; fi
                 rm -f "$2.pgflex-part"
                 if [ "$code" = 404 ]; then exit 1; fi
                 echo "pgflex: WAL file $1 could not be fetched (HTTP $code)" >&2
                 exit 126
-                """.formatted(header, url);
+                """.formatted(ca, header, url);
         try {
             Files.createDirectories(layout.conf());
-            boolean changed = OsCommands.writeIfChanged(header, "Authorization: Bearer " + instanceToken(instanceId) + "\n");
-            changed |= OsCommands.writeIfChanged(layout.conf().resolve("archive_wal.sh"), archive);
-            changed |= OsCommands.writeIfChanged(layout.conf().resolve("restore_wal.sh"), restore);
-            Files.setPosixFilePermissions(header, PosixFilePermissions.fromString("rw-------"));
-            Files.setPosixFilePermissions(layout.conf().resolve("archive_wal.sh"), PosixFilePermissions.fromString("rwx------"));
-            Files.setPosixFilePermissions(layout.conf().resolve("restore_wal.sh"), PosixFilePermissions.fromString("rwx------"));
+            var secret = PosixFilePermissions.fromString("rw-------");
+            var script = PosixFilePermissions.fromString("rwx------");
+            boolean changed = OsCommands.writeIfChanged(header, "Authorization: Bearer " + instanceToken(instanceId) + "\n", secret);
+            changed |= OsCommands.writeIfChanged(ca, Files.readString(platformCa), PosixFilePermissions.fromString("rw-r--r--"));
+            changed |= OsCommands.writeIfChanged(layout.conf().resolve("archive_wal.sh"), archive, script);
+            changed |= OsCommands.writeIfChanged(layout.conf().resolve("restore_wal.sh"), restore, script);
             if (changed) {
                 os.chownToPostgres(layout.conf());
             }
@@ -125,23 +130,46 @@ public class WalArchive {
 
     private int port() {
         if (http.isResolvable()) {
-            int p = http.get().getPort();
+            int p = http.get().getSecurePort();
             if (p > 0) {
                 return p;
             }
         }
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.ssl-port", Integer.class);
     }
 
-    /** The bearer token PostgreSQL's scripts present: good for this instance's WAL calls only (HMAC of the agent token). */
+    /**
+     * The bearer token PostgreSQL's scripts present: good for this instance's WAL calls only (HMAC,
+     * under this agent's own random key, of the instance id).
+     */
     public String instanceToken(String instanceId) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(config.token().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(walTokenKey(), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(("wal:" + instanceId).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private volatile byte[] walTokenKey;
+
+    /** 32 random bytes kept in {@code <data root>/wal-token.key} (0600 from creation): the same tokens after a restart. */
+    private synchronized byte[] walTokenKey() {
+        if (walTokenKey == null) {
+            Path file = config.dataRoot().resolve("wal-token.key");
+            try {
+                if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    byte[] key = new byte[32];
+                    new java.security.SecureRandom().nextBytes(key);
+                    OsCommands.writeIfChanged(file, HexFormat.of().formatHex(key), PosixFilePermissions.fromString("rw-------"));
+                }
+                walTokenKey = HexFormat.of().parseHex(Files.readString(file).trim());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return walTokenKey;
     }
 
     /** Result of archiving one file: stored now, or the identical file was there already. */

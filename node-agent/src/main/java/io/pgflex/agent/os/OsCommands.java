@@ -86,6 +86,35 @@ public class OsCommands {
         }
     }
 
+    /**
+     * Like {@link #writeIfChanged(Path, String)}, for files that must never be readable by others
+     * even for a moment, in directories another user (postgres) may own: the content goes to a new
+     * file created with {@code permissions}, which then replaces {@code file} atomically. A symlink
+     * planted at {@code file} is replaced, never followed.
+     */
+    public static boolean writeIfChanged(Path file, String content, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) {
+        try {
+            if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.readString(file).equals(content)
+                    && Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(permissions)) {
+                return false;
+            }
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions));
+            try {
+                Files.writeString(tmp, content);
+                // the temporary file was created with a umask applied: set exactly what was asked
+                Files.setPosixFilePermissions(tmp, permissions);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Result run(Path workDir, Map<String, String> env, long timeoutSeconds, List<String> cmd) {
         try {
             Path out = Files.createTempFile("pgflex-agent-", ".out");

@@ -85,14 +85,24 @@ public class ReplicationManager {
     private final OsCommands os;
     private final EngineCatalogue engines;
     private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** To peer agents (base-backup streams): HTTPS with this agent's own certificate, trusting only the platform CA. */
+    private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
     /** Instances whose replication role has the password (since this agent started). */
     private final Set<String> rolesEnsured = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ReplicationManager(AgentConfig config, InstanceStore store, InstanceManager manager, InstanceSql sql, HaLease lease,
-                              PrimaryProbe probe, OsCommands os, EngineCatalogue engines, ObjectMapper json) {
+                              PrimaryProbe probe, OsCommands os, EngineCatalogue engines, ObjectMapper json,
+                              io.quarkus.tls.TlsConfigurationRegistry tls) {
         this.config = config;
+        try {
+            this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(tls.getDefault().orElseThrow(() -> new IllegalStateException(
+                            "no TLS configuration: set pgflex.tls.cert, pgflex.tls.key and pgflex.tls.ca")).createSSLContext())
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalStateException("the agent's TLS material cannot be loaded: " + e.getMessage(), e);
+        }
         this.store = store;
         this.manager = manager;
         this.sql = sql;
@@ -384,7 +394,7 @@ public class ReplicationManager {
         LOG.infof("instance %s: cloning from instance %s at %s", instanceId, request.sourceInstanceId(), request.sourceAgentUrl());
         HttpRequest post = HttpRequest.newBuilder(URI.create(request.sourceAgentUrl().replaceAll("/+$", "")
                         + "/agent/v1/instances/" + request.sourceInstanceId() + "/basebackup"))
-                .header("Authorization", "Bearer " + config.token()).header("Content-Type", "application/json")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"slot\":\"" + HaPeer.slotName(instanceId) + "\"}"))
                 .timeout(Duration.ofHours(6)).build();
         CloneHeader header;

@@ -46,8 +46,13 @@ public class BackupRestoreTest {
     @Inject
     WalArchive wal;
 
+    /** The agent under test, called as provisioning-service (what creates and changes instances). */
     static RequestSpecification agent() {
-        return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
+        return agent("provisioning-service");
+    }
+
+    static RequestSpecification agent(String caller) {
+        return io.pgflex.testkit.AgentDataRootResource.as(caller).contentType(ContentType.JSON);
     }
 
     static String spec(String serverId, String name) {
@@ -97,7 +102,7 @@ public class BackupRestoreTest {
             s.execute("INSERT INTO t SELECT g, 'pgflex-marker-5c1e ' || g FROM generate_series(1, 100) g");
         }
         String backupId = "b-" + UUID.randomUUID().toString().substring(0, 8);
-        agent().body("{\"backupId\":\"" + backupId + "\",\"kind\":\"OnDemand\"}").when()
+        agent("backup-service").body("{\"backupId\":\"" + backupId + "\",\"kind\":\"OnDemand\"}").when()
                 .post("/agent/v1/instances/" + id + "/backups").then().statusCode(200).body("state", equalTo("Running"));
         Awaitility.await("backup completes").atMost(Duration.ofSeconds(120)).until(() -> agent()
                 .when().get("/agent/v1/instances/" + id + "/backups/" + backupId).then().statusCode(200)
@@ -136,7 +141,7 @@ public class BackupRestoreTest {
                 .body("find { it.name == 'archive_mode' }.value", equalTo("off")); // a drill's scratch copy archives nothing
         agent().when().get("/agent/v1/instances/" + r1 + "/parameters").then().statusCode(200)
                 .body("find { it.name == 'archive_mode' }.value", equalTo("always")); // a restored server archives its own
-        agent().when().post("/agent/v1/instances/" + r2 + "/sanity").then().statusCode(200)
+        agent("backup-service").when().post("/agent/v1/instances/" + r2 + "/sanity").then().statusCode(200)
                 .body("ok", equalTo(true)).body("tables.find { it.table == 'public.t' }.rows", equalTo(200));
 
         // nothing the store keeps is readable as plaintext
@@ -180,16 +185,16 @@ public class BackupRestoreTest {
         segment[0] = 7;
         String file = "0000000100000000000000F0";
         for (String expected : List.of("STORED", "ALREADY_THERE")) {
-            given().header("Authorization", "Bearer " + token).body(segment)
+            io.pgflex.testkit.AgentDataRootResource.as(null).header("Authorization", "Bearer " + token).body(segment)
                     .when().put("/agent/v1/instances/" + id + "/wal/" + file).then().statusCode(200).body("result", equalTo(expected));
         }
         segment[1] = 1;
-        given().header("Authorization", "Bearer " + token).body(segment)
+        io.pgflex.testkit.AgentDataRootResource.as(null).header("Authorization", "Bearer " + token).body(segment)
                 .when().put("/agent/v1/instances/" + id + "/wal/" + file).then().statusCode(409).body("error.code", equalTo("WalConflict"));
         // the instance's token is good for its own WAL only
-        given().header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/" + id).then().statusCode(401);
-        given().header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/other/wal/" + file).then().statusCode(401);
-        byte[] back = given().header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/" + id + "/wal/" + file)
+        io.pgflex.testkit.AgentDataRootResource.as(null).header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/" + id).then().statusCode(401);
+        io.pgflex.testkit.AgentDataRootResource.as(null).header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/other/wal/" + file).then().statusCode(401);
+        byte[] back = io.pgflex.testkit.AgentDataRootResource.as(null).header("Authorization", "Bearer " + token).when().get("/agent/v1/instances/" + id + "/wal/" + file)
                 .then().statusCode(200).extract().asByteArray();
         assertEquals(7, back[0]);
         assertEquals(0, back[1]);

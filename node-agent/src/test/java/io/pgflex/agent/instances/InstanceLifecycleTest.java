@@ -33,8 +33,13 @@ class InstanceLifecycleTest {
     io.pgflex.agent.AgentConfig config;
     static final String PASSWORD = "Str0ng-Passw0rd!";
 
+    /** The agent under test, called as provisioning-service (what creates and changes instances). */
     static RequestSpecification agent() {
-        return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
+        return agent("provisioning-service");
+    }
+
+    static RequestSpecification agent(String caller) {
+        return io.pgflex.testkit.AgentDataRootResource.as(caller).contentType(ContentType.JSON);
     }
 
     static String spec(String serverId, String desiredState, String firewall) {

@@ -45,8 +45,13 @@ class PgBouncerTest {
     @Inject
     PgBouncerMetrics metrics;
 
+    /** The agent under test, called as provisioning-service (what creates and changes instances). */
     static RequestSpecification agent() {
-        return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
+        return agent("provisioning-service");
+    }
+
+    static RequestSpecification agent(String caller) {
+        return io.pgflex.testkit.AgentDataRootResource.as(caller).contentType(ContentType.JSON);
     }
 
     static String spec(String serverId, String parameters) {
@@ -135,7 +140,7 @@ class PgBouncerTest {
             // PgBouncer answers the admin console again once its reload is through
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 metrics.scrape();
-                String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+                String scrape = io.pgflex.testkit.AgentDataRootResource.as(null).get("/q/metrics").then().statusCode(200).extract().asString();
                 assertTrue(scrape.lines().anyMatch(l -> l.startsWith("pgflex_pgbouncer_clients_active")
                         && l.contains("server_id=\"" + serverId + "\"") && l.contains("database=\"appdb\"")
                         && !l.endsWith(" 0.0")), "an active client in the pool metrics:\n" + scrape.lines()

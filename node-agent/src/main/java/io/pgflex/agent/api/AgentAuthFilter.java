@@ -1,0 +1,84 @@
+package io.pgflex.agent.api;
+
+import io.pgflex.agent.backup.WalArchive;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every call into {@code /agent/v1}: by the client certificate TLS verified against
+ * the platform CA (its common name is the caller's identity), or, for an instance's WAL calls, by
+ * that instance's WAL token; then lets {@link AgentAccess} decide. A refusal says why (401 without
+ * credentials, 403 with credentials that do not allow the call) and is logged with its reason.
+ */
+public class AgentAuthFilter {
+    private static final Logger LOG = Logger.getLogger(AgentAuthFilter.class);
+    private static final Pattern WAL_PATH = Pattern.compile("/instances/([A-Za-z0-9_-]+)/wal/[^/]+$");
+    private final WalArchive wal;
+
+    public AgentAuthFilter(WalArchive wal) {
+        this.wal = wal;
+    }
+
+    @ServerRequestFilter(preMatching = true) // before routing: a refused caller learns nothing of the API (no 404, 405, 415)
+    public Response check(ContainerRequestContext request, HttpServerRequest http) {
+        String path = request.getUriInfo().getPath();
+        String identity = identity(http.sslSession());
+        String walInstance = null;
+        Matcher m = WAL_PATH.matcher(path);
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (m.find() && header != null && MessageDigest.isEqual(("Bearer " + wal.instanceToken(m.group(1)))
+                .getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8))) {
+            walInstance = m.group(1);
+        }
+        AgentAccess.Decision decision = AgentAccess.decide(identity, walInstance, request.getMethod(), path);
+        if (decision.allowed()) {
+            return null;
+        }
+        boolean anonymous = identity == null && walInstance == null;
+        LOG.warnf("refused %s %s from %s: %s", request.getMethod(), path,
+                identity != null ? identity : walInstance != null ? "the WAL token of " + walInstance : "an unauthenticated caller",
+                decision.reason());
+        return Response.status(anonymous ? 401 : 403).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", Map.of("code", anonymous ? "AuthenticationFailed" : "AuthorizationFailed",
+                        "message", decision.reason())))
+                .build();
+    }
+
+    /** The common name of the verified client certificate, or null when the caller showed none. */
+    static String identity(SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+                return null;
+            }
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return null;
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.pgflex.agent.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AgentAccessTest {
+    static Stream<Arguments> scenarios() {
+        String i = "/agent/v1/instances/s1-a";
+        return Stream.of(
+                // caller, WAL token of, method, path, allowed, reason
+                Arguments.of(null, null, "GET", "/q/health/ready", true, "not the agent API (health and metrics are open, read-only)"),
+                Arguments.of(null, null, "GET", "/agent/v1/info", false, "no client certificate of the platform CA"),
+                Arguments.of("provisioning-service", null, "GET", "/agent/v1/info", true, "provisioning-service reads agent state"),
+                Arguments.of("provisioning-service", null, "PUT", i, true, "provisioning-service creates and changes instances"),
+                Arguments.of("ha-service", null, "PUT", i, false, "only provisioning-service creates and changes instances, not ha-service"),
+                Arguments.of("ha-service", null, "POST", i + "/promote", true, "ha-service promotes standbys"),
+                Arguments.of("backup-service", null, "POST", i + "/fence", false, "only ha-service fences primaries, not backup-service"),
+                Arguments.of("provisioning-service", null, "PUT", i + "/clone", false, "only ha-service builds standbys, not provisioning-service"),
+                Arguments.of("backup-service", null, "POST", i + "/backups", true, "backup-service starts base backups"),
+                Arguments.of("ha-service", null, "POST", i + "/backups", false, "only backup-service starts base backups, not ha-service"),
+                Arguments.of("monitoring-service", null, "DELETE", i, false,
+                        "only backup-service, ha-service, provisioning-service removes instances (servers, replaced standbys, restore drills), not monitoring-service"),
+                Arguments.of("ha-service", null, "DELETE", i, true, "ha-service removes instances (servers, replaced standbys, restore drills)"),
+                Arguments.of("node-agent.agent-2", null, "POST", i + "/basebackup", true,
+                        "a peer node agent streams a base backup for the standby it builds"),
+                Arguments.of("node-agent.agent-2", null, "PUT", i, false, "a node agent may only stream base backups from another agent"),
+                Arguments.of("node-agent.agent-2", null, "GET", i, false, "a node agent may only stream base backups from another agent"),
+                Arguments.of("provisioning-service", null, "POST", i + "/basebackup", false,
+                        "provisioning-service may not POST /instances/s1-a/basebackup"),
+                Arguments.of("gateway", null, "GET", "/agent/v1/info", false, "gateway is not a pgflex service"),
+                Arguments.of(null, "s1-a", "PUT", i + "/wal/000000010000000000000001", true, "the instance's own WAL token moves its own WAL"),
+                Arguments.of(null, "s1-a", "GET", i + "/wal/000000010000000000000001", true, "the instance's own WAL token moves its own WAL"),
+                Arguments.of(null, "s1-b", "GET", i + "/wal/000000010000000000000001", false,
+                        "WAL of instance s1-a moves only with that instance's WAL token"),
+                Arguments.of("provisioning-service", null, "PUT", i + "/wal/000000010000000000000001", false,
+                        "WAL of instance s1-a moves only with that instance's WAL token"),
+                Arguments.of(null, "s1-a", "GET", i, false, "no client certificate of the platform CA"),
+                Arguments.of("ha-service", null, "PATCH", i, false, "ha-service may not PATCH /instances/s1-a"));
+    }
+
+    @ParameterizedTest(name = "{0} {2} {3} -> {4}")
+    @MethodSource("scenarios")
+    void decides(String caller, String walToken, String method, String path, boolean allowed, String reason) {
+        AgentAccess.Decision d = AgentAccess.decide(caller, walToken, method, path);
+        assertEquals(reason, d.reason());
+        assertEquals(allowed, d.allowed());
+    }
+}
