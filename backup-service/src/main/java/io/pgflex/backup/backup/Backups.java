@@ -162,10 +162,28 @@ public class Backups {
         if (last == null) {
             return true;
         }
-        java.time.Duration interval = config.fullBackupInterval();
+        return nextAutomatic(last.state == BackupEntity.State.Failed, last.startedAt, last.instanceId, p.primaryInstance,
+                config.fullBackupInterval(), now).due();
+    }
+
+    /** Whether an automatic backup is due now, and why (see {@link #nextAutomatic}). */
+    public record Due(boolean due, String reason) {
+    }
+
+    /**
+     * When the next automatic backup runs after the last one: a full interval after a success; after
+     * a failure, at once when the primary has moved since (a failover cut the backup short: the new
+     * primary has none yet), else 5 minutes later (what failed may still be failing).
+     */
+    static Due nextAutomatic(boolean lastFailed, Instant lastStarted, String lastInstance, String primaryInstance,
+                             java.time.Duration interval, Instant now) {
+        if (lastFailed && primaryInstance != null && !primaryInstance.equals(lastInstance)) {
+            return new Due(true, "the last backup failed on " + lastInstance + " and the primary is now " + primaryInstance);
+        }
         java.time.Duration retry = java.time.Duration.ofMinutes(5);
-        java.time.Duration wait = last.state == BackupEntity.State.Failed && retry.compareTo(interval) < 0 ? retry : interval;
-        return !last.startedAt.plus(wait).isAfter(now);
+        java.time.Duration wait = lastFailed && retry.compareTo(interval) < 0 ? retry : interval;
+        boolean due = !lastStarted.plus(wait).isAfter(now);
+        return new Due(due, (lastFailed ? "retry " : "interval ") + wait + (due ? " has passed" : " has not passed"));
     }
 
     static String message(Throwable e) {
