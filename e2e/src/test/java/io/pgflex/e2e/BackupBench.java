@@ -27,8 +27,9 @@ class BackupBench {
     static final String PASSWORD = "B4ckup-bench-pass!";
 
     static RequestSpecification agent() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(NodeAgentResource.shared().port())
-                .header("Authorization", "Bearer " + NodeAgentResource.TOKEN).contentType(ContentType.JSON);
+        // as backup-service: base backups are its to start (the agents authorise by certificate)
+        NodeAgentResource.shared();
+        return NodeAgentResource.call("agent-1", "backup-service").contentType(ContentType.JSON);
     }
 
     @Test

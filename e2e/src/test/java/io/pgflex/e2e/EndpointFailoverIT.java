@@ -39,9 +39,13 @@ class EndpointFailoverIT {
     static final String PASSWORD = "F4ilover-pass!";
 
     static RequestSpecification agent(String id) {
-        int port = "agent-1".equals(id) ? NodeAgentResource.shared().port() : NodeAgentResource.second().port();
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port)
-                .header("Authorization", "Bearer " + NodeAgentResource.TOKEN).contentType(ContentType.JSON);
+        if ("agent-1".equals(id)) {
+            NodeAgentResource.shared();
+        } else {
+            NodeAgentResource.second();
+        }
+        // as provisioning-service: these tests place instances by hand, as provisioning does
+        return NodeAgentResource.call(id, "provisioning-service").contentType(ContentType.JSON);
     }
 
     static void pgCtl(String... args) throws Exception {

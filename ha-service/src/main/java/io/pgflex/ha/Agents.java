@@ -19,8 +19,11 @@ public class Agents {
     private final Map<String, NodeAgentApi> slow = new ConcurrentHashMap<>();
     private final Map<String, NodeAgentApi> urgent = new ConcurrentHashMap<>();
 
-    public Agents(HaConfig config) {
+    private final io.quarkus.tls.TlsConfigurationRegistry tls;
+
+    public Agents(HaConfig config, io.quarkus.tls.TlsConfigurationRegistry tls) {
         this.config = config;
+        this.tls = tls;
     }
 
     public Set<String> ids() {
@@ -36,18 +39,18 @@ public class Agents {
     }
 
     public NodeAgentApi quick(String agentId) {
-        return quick.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), config.agentToken(),
+        return quick.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), AgentClientFactory.platformTls(tls),
                 Duration.ofMillis(1000), Duration.ofMillis(2500)));
     }
 
     /** For the failover's fence: an agent that does not answer within 0.7 s is taken as gone (it fences itself). */
     public NodeAgentApi urgent(String agentId) {
-        return urgent.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), config.agentToken(),
+        return urgent.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), AgentClientFactory.platformTls(tls),
                 Duration.ofMillis(500), Duration.ofMillis(700)));
     }
 
     public NodeAgentApi slow(String agentId) {
-        return slow.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), config.agentToken(),
+        return slow.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), AgentClientFactory.platformTls(tls),
                 Duration.ofSeconds(5), Duration.ofMinutes(30)));
     }
 

@@ -11,12 +11,8 @@ public interface HaConfig {
     /** The node agents standbys are placed on, by agent id (the same list provisioning has). */
     Map<String, Agent> agents();
 
-    /** Bearer token every node agent expects. */
-    @WithDefault("change-me")
-    String agentToken();
 
     /** Password of the agents' probe role (pgflex.agent.probe-password). */
-    @WithDefault("pgflex-probe")
     String probePassword();
 
     /** How often each HA server's primary is probed (SQL over TLS) and its lease renewed. */

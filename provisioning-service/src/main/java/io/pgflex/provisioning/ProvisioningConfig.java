@@ -11,9 +11,6 @@ public interface ProvisioningConfig {
     /** The node agents instances are placed on, by agent id. */
     Map<String, Agent> agents();
 
-    /** Bearer token every node agent expects. */
-    @WithDefault("change-me")
-    String agentToken();
 
     /** A stopped server is started again after this long (Azure: 7 days). */
     @WithDefault("P7D")

@@ -13,7 +13,35 @@ import java.util.Map;
  * stopped and removed when the test JVM ends.
  */
 public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
-    public static final String TOKEN = "test-agent-token";
+    /**
+     * The probe role's password on this JVM's agents (and ha-service): random, kept across Quarkus
+     * class-loader restarts (the agents outlive them).
+     */
+    public static synchronized String probePassword() {
+        String known = System.getProperty("pgflex.test.probe-password");
+        if (known == null) {
+            byte[] b = new byte[18];
+            new java.security.SecureRandom().nextBytes(b);
+            known = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            System.setProperty("pgflex.test.probe-password", known);
+        }
+        return known;
+    }
+
+    /** The certificate identity (CN) of agent {@code id}. */
+    public static String identity(String id) {
+        return "node-agent." + id;
+    }
+
+    /** RestAssured calls to agent {@code id} as component {@code caller} (e.g. "ha-service"; null: no certificate). */
+    public static io.restassured.specification.RequestSpecification call(String id, String caller) {
+        return Pki.as(caller, "https://127.0.0.1:" + AGENTS.get(id).port());
+    }
+
+    /** The TLS configuration of service {@code name} (pgflex.tls.*): its own certificate and the platform CA. */
+    private static Map<String, String> tls(String name) {
+        return Pki.config(name);
+    }
     /** Instance ports of test agents: apart from the local stack's 6000-6999 (PgBouncers: + 1000). */
     static final int PORTS = 7000;
     /** Endpoint ports the test router hands out: apart from the local stack's 15000-15499 (PgBouncer: + 1000). */
@@ -70,12 +98,12 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 return attached.get();
             }
             attached.ifPresent(ServiceProcess::kill);
-            return register(key, a, ServiceProcess.start("node-agent", a.port(), env(a)));
+            return register(key, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
         }
         Agent a = new Agent(id, zone, portBase, router, ScratchDirs.create("pgflex-test-" + id + "-"), KafkaBroker.freePort(),
                 KafkaBroker.freePort());
         AGENTS.put(id, a);
-        return register(key, a, ServiceProcess.start("node-agent", a.port(), env(a)));
+        return register(key, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
     }
 
     private static ServiceProcess register(String key, Agent a, ServiceProcess p) {
@@ -92,7 +120,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 "PGFLEX_AGENT_ZONE", a.zone(),
                 "PGFLEX_AGENT_DATA_ROOT", a.root().resolve("agent").toString(),
                 "PGFLEX_AGENT_SOCKET_DIR", a.root().resolve("s").toString(),
-                "PGFLEX_AGENT_TOKEN", TOKEN,
+                "PGFLEX_AGENT_PROBE_PASSWORD", probePassword(),
                 "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(a.portBase()),
                 "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(a.portBase() + 199),
                 "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
@@ -120,7 +148,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized ServiceProcess crashAndRestart(String id) {
         Agent a = AGENTS.get(id);
         PROCESSES.get(id).kill();
-        return register("pgflex.test.agent." + id, a, ServiceProcess.start("node-agent", a.port(), env(a)));
+        return register("pgflex.test.agent." + id, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
     }
 
     /** The running process of agent {@code id}. */
@@ -146,10 +174,10 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
         AGENTS.values().forEach(a -> {
-            config.put("pgflex.provisioning.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port());
+            config.put("pgflex.provisioning.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
             config.put("pgflex.provisioning.agents." + a.id() + ".zone", a.zone());
         });
-        config.put("pgflex.provisioning.agent-token", TOKEN);
+        config.putAll(tls("provisioning-service"));
         config.put("pgflex.provisioning.endpoint.host", "localhost");
         config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
         config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
@@ -162,10 +190,11 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
         AGENTS.values().forEach(a -> {
-            config.put("pgflex.ha.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port());
+            config.put("pgflex.ha.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
             config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
         });
-        config.put("pgflex.ha.agent-token", TOKEN);
+        config.putAll(tls("ha-service"));
+        config.put("pgflex.ha.probe-password", probePassword());
         return config;
     }
 
@@ -173,8 +202,8 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized Map<String, String> backupConfig() {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", "http://127.0.0.1:" + a.port()));
-        config.put("pgflex.backup-service.agent-token", TOKEN);
+        AGENTS.values().forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port()));
+        config.putAll(tls("backup-service"));
         config.put("pgflex.backup.master-key", BACKUP_MASTER_KEY);
         config.put("pgflex.backup.repository.type", "filesystem");
         config.put("pgflex.backup.repository.path", backupRepository().toString());

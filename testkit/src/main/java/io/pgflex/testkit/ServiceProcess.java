@@ -15,9 +15,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
-/** A packaged pgflex service (target/quarkus-app/quarkus-run.jar) run as its own process, as the local stack runs it. */
+/**
+ * A packaged pgflex service (target/quarkus-app/quarkus-run.jar) run as its own process, as the
+ * local stack runs it: HTTPS only, with the certificate of its identity from the test {@link Pki}.
+ */
 public final class ServiceProcess implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Trusts only the platform CA and shows no client certificate (health, and calls that must be refused). */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(Pki.sslContext(null)).build();
+    }
 
     private final String name;
     private final int port;
@@ -51,8 +57,16 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("pgflex.repo", "..")).toAbsolutePath().normalize();
     }
 
-    /** Starts {@code <repo>/<module>/target/quarkus-app/quarkus-run.jar} on {@code port} and waits until it is ready. */
+    /** A service as itself: its certificate's CN is its module name. */
     public static ServiceProcess start(String module, int port, Map<String, String> env) {
+        return start(module, module, port, env);
+    }
+
+    /**
+     * Starts {@code <repo>/<module>/target/quarkus-app/quarkus-run.jar} on {@code port} (HTTPS) as
+     * {@code identity} (its certificate's CN) and waits until it is ready.
+     */
+    public static ServiceProcess start(String module, String identity, int port, Map<String, String> env) {
         Path jar = repo().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (./mvnw -B verify from the root"
@@ -70,8 +84,9 @@ public final class ServiceProcess implements AutoCloseable {
             cmd.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())); // a restart on the same port appends
+            pb.environment().putAll(Pki.env(identity));
             pb.environment().putAll(env);
-            pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            pb.environment().put("QUARKUS_HTTP_SSL_PORT", Integer.toString(port));
             pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             ServiceProcess service = new ServiceProcess(module, port, pb.start().toHandle(), log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
@@ -114,16 +129,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        return "https://127.0.0.1:" + port + path;
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).GET().build(),
+        return Http.CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
+        return Http.CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -14,17 +14,20 @@ public class Agents {
     private final Map<String, NodeAgentApi> quick = new ConcurrentHashMap<>();
     private final Map<String, NodeAgentApi> slow = new ConcurrentHashMap<>();
 
-    public Agents(BackupServiceConfig config) {
+    private final io.quarkus.tls.TlsConfigurationRegistry tls;
+
+    public Agents(BackupServiceConfig config, io.quarkus.tls.TlsConfigurationRegistry tls) {
         this.config = config;
+        this.tls = tls;
     }
 
     public NodeAgentApi quick(String agentId) {
-        return quick.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), config.agentToken(),
+        return quick.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), AgentClientFactory.platformTls(tls),
                 Duration.ofSeconds(2), Duration.ofSeconds(30)));
     }
 
     public NodeAgentApi slow(String agentId) {
-        return slow.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), config.agentToken(),
+        return slow.computeIfAbsent(agentId, id -> AgentClientFactory.client(url(id), AgentClientFactory.platformTls(tls),
                 Duration.ofSeconds(5), Duration.ofHours(6)));
     }
 

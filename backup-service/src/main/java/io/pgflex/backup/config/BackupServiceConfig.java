@@ -14,8 +14,6 @@ public interface BackupServiceConfig {
     /** The node agents (by id) backups are taken on and drills restored on. */
     Map<String, Agent> agents();
 
-    /** Bearer token of the agents' API. */
-    String agentToken();
 
     /** Time between a server's automatic full backups (daily by default). */
     @WithDefault("24h")

@@ -7,14 +7,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A typed HTTP client per node agent (the contract in {@link NodeAgentApi}), carrying the agent bearer token. */
+/** A typed HTTPS client per node agent (the contract in {@link NodeAgentApi}), as provisioning-service (mutual TLS). */
 @ApplicationScoped
 public class AgentClients {
     private final ProvisioningConfig config;
     private final Map<String, NodeAgentApi> clients = new ConcurrentHashMap<>();
 
-    public AgentClients(ProvisioningConfig config) {
+    private final io.quarkus.tls.TlsConfigurationRegistry tls;
+
+    public AgentClients(ProvisioningConfig config, io.quarkus.tls.TlsConfigurationRegistry tls) {
         this.config = config;
+        this.tls = tls;
     }
 
     public Set<String> agentIds() {
@@ -27,13 +30,13 @@ public class AgentClients {
 
     public NodeAgentApi client(String agentId) {
         return clients.computeIfAbsent(agentId, id -> io.pgflex.support.agents.AgentClientFactory.client(agent(id).url(),
-                config.agentToken(), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(180)));
+                io.pgflex.support.agents.AgentClientFactory.platformTls(tls), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(180)));
     }
 
     /** A client for calls that take as long as the data is large (restores). */
     public NodeAgentApi slowClient(String agentId) {
         return slowClients.computeIfAbsent(agentId, id -> io.pgflex.support.agents.AgentClientFactory.client(agent(id).url(),
-                config.agentToken(), java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(6)));
+                io.pgflex.support.agents.AgentClientFactory.platformTls(tls), java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(6)));
     }
 
     private final java.util.Map<String, NodeAgentApi> slowClients = new java.util.concurrent.ConcurrentHashMap<>();
