@@ -23,7 +23,7 @@ now_ms() { date +%s%3N; }
 
 put() { # put URL BODY: fails loudly with the API's error body
   local out code
-  out=$(curl -sS -w '\n%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  out=$(curl --cacert "$PGFLEX_CA_CERT" -sS -w '\n%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     "$1?api-version=2025-08-01" -d "$2")
   code=${out##*$'\n'}
   if [ "${code:0:1}" != 2 ]; then echo "PUT $1 answered $code: ${out%$'\n'*}" >&2; return 1; fi
@@ -38,7 +38,7 @@ create_one() {
   put "$BASE/$name/firewallRules/local" '{"properties":{"startIpAddress":"127.0.0.1","endIpAddress":"127.0.0.1"}}' || return 1
   while :; do
     if [ -z "$port" ]; then
-      port=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/$name?api-version=2025-08-01" | grep -o '"port":[0-9]*' | cut -d: -f2 || true)
+      port=$(curl --cacert "$PGFLEX_CA_CERT" -fsS -H "Authorization: Bearer $TOKEN" "$BASE/$name?api-version=2025-08-01" | grep -o '"port":[0-9]*' | cut -d: -f2 || true)
     fi
     if [ -n "$port" ] && PGPASSWORD=$PW PGCONNECT_TIMEOUT=2 psql -X -tA \
         "host=127.0.0.1 port=$port dbname=postgres user=benchuser sslmode=require" -c 'SELECT 1' >/dev/null 2>&1; then
@@ -70,8 +70,8 @@ for i in $(seq 1 "$COUNT"); do echo "  bench-$RUN-p$i: $(cat "$WORK/p$i") ms"; c
 SEQ50=$(percentile 50 < "$WORK/sequential"); SEQ95=$(percentile 95 < "$WORK/sequential")
 PAR50=$(percentile 50 < "$WORK/parallel"); PAR95=$(percentile 95 < "$WORK/parallel")
 echo "== cleaning up (deleting the $((COUNT * 2)) servers)"
-for name in $(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE?api-version=2025-08-01" | grep -o '"name":"bench-'"$RUN"'-[sp][0-9]*"' | cut -d'"' -f4); do
-  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE/$name?api-version=2025-08-01" || true
+for name in $(curl --cacert "$PGFLEX_CA_CERT" -fsS -H "Authorization: Bearer $TOKEN" "$BASE?api-version=2025-08-01" | grep -o '"name":"bench-'"$RUN"'-[sp][0-9]*"' | cut -d'"' -f4); do
+  curl --cacert "$PGFLEX_CA_CERT" -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE/$name?api-version=2025-08-01" || true
 done
 printf '\n%-12s %8s %8s\n' mode p50_ms p95_ms
 printf '%-12s %8s %8s\n' sequential "$SEQ50" "$SEQ95" parallel "$PAR50" "$PAR95"

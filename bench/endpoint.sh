@@ -24,7 +24,7 @@ V="api-version=2025-08-01"
 
 api() { # api METHOD URL [BODY]: the body of the answer; fails loudly on an error
   local out code
-  out=$(curl -sS -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  out=$(curl --cacert "$PGFLEX_CA_CERT" -sS -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     "$2?$V" ${3:+-d "$3"})
   code=${out##*$'\n'}
   if [ "${code:0:1}" != 2 ]; then echo "$1 $2 answered $code: ${out%$'\n'*}" >&2; return 1; fi
@@ -34,7 +34,7 @@ api() { # api METHOD URL [BODY]: the body of the answer; fails loudly on an erro
 await_op() { # await_op HEADERS-FILE
   local url; url=$(grep -i '^azure-asyncoperation:' "$1" | cut -d' ' -f2 | tr -d '\r')
   while :; do
-    status=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | grep -o '"status":"[A-Za-z]*"' | cut -d'"' -f4)
+    status=$(curl --cacert "$PGFLEX_CA_CERT" -fsS -H "Authorization: Bearer $TOKEN" "$url" | grep -o '"status":"[A-Za-z]*"' | cut -d'"' -f4)
     [ "$status" = InProgress ] || break
     sleep 0.2
   done
@@ -43,11 +43,11 @@ await_op() { # await_op HEADERS-FILE
 
 accepted() { # accepted METHOD URL BODY: waits for the operation
   local h; h=$(mktemp)
-  curl -sS -D "$h" -o /dev/null -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$2?$V" -d "$3"
+  curl --cacert "$PGFLEX_CA_CERT" -sS -D "$h" -o /dev/null -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$2?$V" -d "$3"
   await_op "$h"; rm -f "$h"
 }
 
-cleanup() { curl -sS -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE?$V" || true; }
+cleanup() { curl --cacert "$PGFLEX_CA_CERT" -sS -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "$BASE?$V" || true; }
 trap cleanup EXIT
 
 echo "== server $NAME (PostgreSQL 16, Standard_D2ds_v5), firewall 127.0.0.1, PgBouncer on"
