@@ -19,6 +19,9 @@ mkdir -p "$dir"
 
 case "$cmd" in
   ca)
+    if [ -s "$dir/ca.crt" ] && [ ! -s "$dir/ca.key" ]; then
+      echo "pki.sh: $dir/ca.crt exists without ca.key: an operator CA needs its key here to issue certificates" >&2; exit 1
+    fi
     if [ ! -s "$dir/ca.key" ] || [ ! -s "$dir/ca.crt" ]; then
       openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/ca.key" 2>/dev/null
       openssl req -x509 -new -key "$dir/ca.key" -sha256 -days 3650 -subj "/O=pgflex/CN=pgflex platform CA" \
@@ -32,9 +35,12 @@ case "$cmd" in
     [[ "$name" =~ ^[a-z0-9][a-z0-9.-]*$ ]] || { echo "pki.sh: certificate name must be [a-z0-9.-]+, not '$name'" >&2; exit 2; }
     shift 3
     sans=("$@"); [ ${#sans[@]} -gt 0 ] || sans=(DNS:localhost IP:127.0.0.1)
+    # a node agent's WAL scripts call it on https://127.0.0.1: its certificate always names loopback
+    if [[ "$name" == node-agent.* ]] && [[ " ${sans[*]} " != *" IP:127.0.0.1 "* ]]; then sans+=(IP:127.0.0.1); fi
     san=$(IFS=,; echo "${sans[*]}")
     crt="$dir/$name.crt"
-    if [ -s "$crt" ] && [ -s "$dir/$name.key" ] \
+    if [ -s "$crt" ] && [ -s "$dir/$name.key" ] && [ -s "$dir/$name.pem" ] \
+        && [ "$(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null)" = "$(openssl pkey -in "$dir/$name.key" -pubout 2>/dev/null)" ] \
         && openssl verify -CAfile "$dir/ca.crt" "$crt" >/dev/null 2>&1 \
         && openssl x509 -in "$crt" -noout -checkend $((30 * 86400)) >/dev/null 2>&1 \
         && [ "$(openssl x509 -in "$crt" -noout -ext subjectAltName 2>/dev/null | tail -n +2 | tr -d ' ')" \

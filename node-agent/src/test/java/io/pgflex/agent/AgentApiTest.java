@@ -29,13 +29,6 @@ class AgentApiTest {
     }
 
     @Test
-    void refusesABearerTokenInsteadOfACertificate() {
-        // the shared agent token of earlier versions is gone: no header opens the API
-        AgentDataRootResource.as(null).header("Authorization", "Bearer change-me").when().get("/agent/v1/info")
-                .then().statusCode(401);
-    }
-
-    @Test
     void refusesAServiceAnActionThatIsNotItsOwn() {
         // monitoring-service reads; promoting is ha-service's alone
         AgentDataRootResource.as("monitoring-service").when().post("/agent/v1/instances/any/promote").then()

@@ -28,6 +28,8 @@ public final class AgentAccess {
 
     private static final Set<String> READERS = Set.of(PROVISIONING, HA, BACKUP, MONITORING, MAINTENANCE);
     private static final String ID = "[A-Za-z0-9_-]+";
+    /** The scratch instances of backup-service's restore drills: {@code drill-<8 hex>}. */
+    private static final String DRILL = "drill-[0-9a-f]{8}";
 
     public record Decision(boolean allowed, String reason) {
         static Decision allow(String reason) {
@@ -50,8 +52,10 @@ public final class AgentAccess {
     private static final Pattern BASEBACKUP = Pattern.compile("^/instances/" + ID + "/basebackup$");
     private static final List<Rule> WRITES = List.of(
             new Rule("PUT", "/instances/" + ID, Set.of(PROVISIONING), "creates and changes instances"),
-            new Rule("DELETE", "/instances/" + ID, Set.of(PROVISIONING, HA, BACKUP),
-                    "removes instances (servers, replaced standbys, restore drills)"),
+            // restore drills: backup-service's own scratch instances, and only those
+            new Rule("DELETE", "/instances/" + DRILL, Set.of(PROVISIONING, HA, BACKUP), "removes restore-drill instances"),
+            new Rule("PUT", "/instances/" + DRILL + "/restore", Set.of(PROVISIONING, BACKUP), "restores drills"),
+            new Rule("DELETE", "/instances/" + ID, Set.of(PROVISIONING, HA), "removes instances (servers, replaced standbys)"),
             new Rule("POST", "/instances/" + ID + "/restart", Set.of(PROVISIONING), "restarts instances"),
             new Rule("PUT", "/instances/" + ID + "/databases/[^/]+", Set.of(PROVISIONING), "creates databases"),
             new Rule("DELETE", "/instances/" + ID + "/databases/[^/]+", Set.of(PROVISIONING), "drops databases"),
@@ -63,8 +67,7 @@ public final class AgentAccess {
             new Rule("POST", "/instances/" + ID + "/backups", Set.of(BACKUP), "starts base backups"),
             new Rule("POST", "/instances/" + ID + "/sanity", Set.of(BACKUP), "runs restore-drill sanity checks"),
             new Rule("POST", "/instances/" + ID + "/wal-switch", Set.of(BACKUP, PROVISIONING), "closes WAL segments"),
-            new Rule("PUT", "/instances/" + ID + "/restore", Set.of(PROVISIONING, BACKUP),
-                    "restores servers and drills"));
+            new Rule("PUT", "/instances/" + ID + "/restore", Set.of(PROVISIONING), "restores servers"));
 
     private AgentAccess() {
     }
@@ -72,8 +75,14 @@ public final class AgentAccess {
     /**
      * @param identity the verified client certificate's common name, or null when the caller showed none
      * @param walTokenInstance the instance whose WAL token the caller presented (checked by the caller), or null
+     * @param path the request path as sent (not decoded), without the query
      */
     public static Decision decide(String identity, String walTokenInstance, String method, String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || path.contains("/../") || path.endsWith("/..")
+                || path.contains("/./") || path.contains("//")) {
+            return Decision.deny("encoded or relative path segments are refused");
+        }
         if (!path.startsWith(NodeAgentApi.BASE_PATH + "/") && !path.equals(NodeAgentApi.BASE_PATH)) {
             return Decision.allow("not the agent API (health and metrics are open, read-only)");
         }

@@ -38,7 +38,8 @@ public class AgentAuthFilter {
 
     @ServerRequestFilter(preMatching = true) // before routing: a refused caller learns nothing of the API (no 404, 405, 415)
     public Response check(ContainerRequestContext request, HttpServerRequest http) {
-        String path = request.getUriInfo().getPath();
+        // decided on the path as sent: what the router matches, not a decoded form of it
+        String path = http.path();
         String identity = identity(http.sslSession());
         String walInstance = null;
         Matcher m = WAL_PATH.matcher(path);

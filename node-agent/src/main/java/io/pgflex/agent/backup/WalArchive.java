@@ -116,13 +116,13 @@ public class WalArchive {
             Files.createDirectories(layout.conf());
             var secret = PosixFilePermissions.fromString("rw-------");
             var script = PosixFilePermissions.fromString("rwx------");
-            boolean changed = OsCommands.writeIfChanged(header, "Authorization: Bearer " + instanceToken(instanceId) + "\n", secret);
-            changed |= OsCommands.writeIfChanged(ca, Files.readString(platformCa), PosixFilePermissions.fromString("rw-r--r--"));
-            changed |= OsCommands.writeIfChanged(layout.conf().resolve("archive_wal.sh"), archive, script);
-            changed |= OsCommands.writeIfChanged(layout.conf().resolve("restore_wal.sh"), restore, script);
-            if (changed) {
-                os.chownToPostgres(layout.conf());
-            }
+            Path staging = staging();
+            OsCommands.writeIfChanged(header, "Authorization: Bearer " + instanceToken(instanceId) + "\n", secret, staging);
+            OsCommands.writeIfChanged(ca, Files.readString(platformCa), PosixFilePermissions.fromString("rw-r--r--"), staging);
+            OsCommands.writeIfChanged(layout.conf().resolve("archive_wal.sh"), archive, script, staging);
+            OsCommands.writeIfChanged(layout.conf().resolve("restore_wal.sh"), restore, script, staging);
+            // every time, not only after a change: a crash between writing and handing over must not leave root's files behind
+            os.chownToPostgres(layout.conf());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -154,6 +154,11 @@ public class WalArchive {
 
     private volatile byte[] walTokenKey;
 
+    /** Where secret files are staged before they move into place: root's only (see OsCommands.writeIfChanged). */
+    private Path staging() {
+        return config.dataRoot().resolve(".staging");
+    }
+
     /** 32 random bytes kept in {@code <data root>/wal-token.key} (0600 from creation): the same tokens after a restart. */
     private synchronized byte[] walTokenKey() {
         if (walTokenKey == null) {
@@ -162,7 +167,7 @@ public class WalArchive {
                 if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     byte[] key = new byte[32];
                     new java.security.SecureRandom().nextBytes(key);
-                    OsCommands.writeIfChanged(file, HexFormat.of().formatHex(key), PosixFilePermissions.fromString("rw-------"));
+                    OsCommands.writeIfChanged(file, HexFormat.of().formatHex(key), PosixFilePermissions.fromString("rw-------"), staging());
                 }
                 walTokenKey = HexFormat.of().parseHex(Files.readString(file).trim());
             } catch (IOException e) {

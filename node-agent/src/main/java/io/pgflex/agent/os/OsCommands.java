@@ -88,22 +88,35 @@ public class OsCommands {
 
     /**
      * Like {@link #writeIfChanged(Path, String)}, for files that must never be readable by others
-     * even for a moment, in directories another user (postgres) may own: the content goes to a new
-     * file created with {@code permissions}, which then replaces {@code file} atomically. A symlink
-     * planted at {@code file} is replaced, never followed.
+     * even for a moment, in directories another user (postgres) may own: the content is written in
+     * {@code staging} (a directory only root may enter, on the same file system) to a new file with
+     * {@code permissions}, which then replaces {@code file} atomically. Nothing in a directory
+     * postgres controls is opened for writing, so a symlink planted there is replaced, never followed.
      */
-    public static boolean writeIfChanged(Path file, String content, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) {
+    public static boolean writeIfChanged(Path file, String content, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions,
+                                         Path staging) {
         try {
-            if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.readString(file).equals(content)
-                    && Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(permissions)) {
+            if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(permissions)
+                    && Files.readString(file).equals(content)) {
                 return false;
             }
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions));
+            Files.createDirectories(staging, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            if (!Files.isDirectory(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || !Files.getPosixFilePermissions(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))) {
+                throw new IOException(staging + " must be a directory only its owner may enter (0700)");
+            }
+            Path tmp = staging.resolve(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             try {
-                Files.writeString(tmp, content);
-                // the temporary file was created with a umask applied: set exactly what was asked
+                try (var out = Files.newByteChannel(tmp, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions))) {
+                    out.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                // created with the umask applied: set exactly what was asked (in staging, nobody else can swap it)
                 Files.setPosixFilePermissions(tmp, permissions);
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } finally {
