@@ -36,15 +36,33 @@ public final class Tokens {
         return of(Map.of(subscriptionId, role));
     }
 
+    /** The audience pgflex's API tokens are for (mp.jwt.verify.audiences). */
+    public static final String AUDIENCE = "pgflex-api";
+
     /** A token granting each subscription its role. */
     public static String of(Map<String, String> roles) {
-        return Jwt.issuer(ISSUER).subject("test-user").claim("pgflex_subscriptions", roles)
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").claim("pgflex_subscriptions", roles)
                 .expiresIn(Duration.ofHours(1)).sign(KEYS.getPrivate());
+    }
+
+    /** A correctly signed token for another audience ({@code null}: none). */
+    public static String forAudience(String subscriptionId, String role, String audience) {
+        var b = Jwt.issuer(ISSUER).subject("test-user").claim("pgflex_subscriptions", Map.of(subscriptionId, role));
+        if (audience != null) {
+            b = b.audience(audience);
+        }
+        return b.expiresIn(Duration.ofHours(1)).sign(KEYS.getPrivate());
+    }
+
+    /** A correctly signed token valid for {@code lifetime} from now. */
+    public static String lasting(String subscriptionId, String role, Duration lifetime) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").claim("pgflex_subscriptions", Map.of(subscriptionId, role))
+                .expiresIn(lifetime).sign(KEYS.getPrivate());
     }
 
     /** A token for the same subscriptions signed by a key nobody trusts. */
     public static String forged(String subscriptionId, String role) {
-        return Jwt.issuer(ISSUER).subject("forger").claim("pgflex_subscriptions", Map.of(subscriptionId, role))
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("forger").claim("pgflex_subscriptions", Map.of(subscriptionId, role))
                 .expiresIn(Duration.ofHours(1)).sign(generate().getPrivate());
     }
 }

@@ -193,6 +193,30 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void refusesATokenForAnotherAudience() {
+        io.restassured.RestAssured.given().header("Authorization", "Bearer "
+                        + io.pgflex.testkit.Tokens.forAudience(SUB, "Owner", "some-other-api"))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(401);
+    }
+
+    @Test
+    void refusesATokenWithoutAudience() {
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + io.pgflex.testkit.Tokens.forAudience(SUB, "Owner", null))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(401);
+    }
+
+    @Test
+    void refusesATokenThatLivesLongerThanADay() {
+        // the same token for 23 hours is good: the limit is the lifetime, not the claims
+        io.restassured.RestAssured.given().header("Authorization", "Bearer "
+                        + io.pgflex.testkit.Tokens.lasting(SUB, "Owner", java.time.Duration.ofHours(23)))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(200);
+        io.restassured.RestAssured.given().header("Authorization", "Bearer "
+                        + io.pgflex.testkit.Tokens.lasting(SUB, "Owner", java.time.Duration.ofDays(30)))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(401);
+    }
+
+    @Test
     void tenantsNeverSeeEachOther() {
         String name = "life-tenant";
         Response created = Api.owner(SUB).body(Api.validBody()).when().put(BASE + "/" + name);
