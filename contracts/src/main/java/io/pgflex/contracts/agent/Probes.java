@@ -46,7 +46,7 @@ public final class Probes {
         p.setProperty("connectTimeout", "1");
         p.setProperty("loginTimeout", "1");
         p.setProperty("socketTimeout", "1");
-        p.setProperty("ApplicationName", "pgflex-probe");
+        p.setProperty("ApplicationName", "pgflex-health-probe");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             return rs.next();
