@@ -37,11 +37,6 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static io.restassured.specification.RequestSpecification call(String id, String caller) {
         return Pki.as(caller, "https://127.0.0.1:" + AGENTS.get(id).port());
     }
-
-    /** The TLS configuration of service {@code name} (pgflex.tls.*): its own certificate and the platform CA. */
-    private static Map<String, String> tls(String name) {
-        return Pki.config(name);
-    }
     /** Instance ports of test agents: apart from the local stack's 6000-6999 (PgBouncers: + 1000). */
     static final int PORTS = 7000;
     /** Endpoint ports the test router hands out: apart from the local stack's 15000-15499 (PgBouncer: + 1000). */
@@ -177,7 +172,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
             config.put("pgflex.provisioning.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
             config.put("pgflex.provisioning.agents." + a.id() + ".zone", a.zone());
         });
-        config.putAll(tls("provisioning-service"));
+        config.putAll(Pki.config("provisioning-service"));
         config.put("pgflex.provisioning.endpoint.host", "localhost");
         config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
         config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
@@ -193,7 +188,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
             config.put("pgflex.ha.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
             config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
         });
-        config.putAll(tls("ha-service"));
+        config.putAll(Pki.config("ha-service"));
         config.put("pgflex.ha.probe-password", probePassword());
         return config;
     }
@@ -203,7 +198,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
         AGENTS.values().forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port()));
-        config.putAll(tls("backup-service"));
+        config.putAll(Pki.config("backup-service"));
         config.put("pgflex.backup.master-key", BACKUP_MASTER_KEY);
         config.put("pgflex.backup.repository.type", "filesystem");
         config.put("pgflex.backup.repository.path", backupRepository().toString());

@@ -72,6 +72,15 @@ public final class AgentAccess {
     private AgentAccess() {
     }
 
+    /** The instance whose WAL {@code path} (as sent) moves, or null when it is no WAL call. */
+    public static String walInstance(String path) {
+        if (!path.startsWith(NodeAgentApi.BASE_PATH + "/")) {
+            return null;
+        }
+        Matcher wal = WAL.matcher(path.substring(NodeAgentApi.BASE_PATH.length()));
+        return wal.matches() ? wal.group(1) : null;
+    }
+
     /**
      * @param identity the verified client certificate's common name, or null when the caller showed none
      * @param walTokenInstance the instance whose WAL token the caller presented (checked by the caller), or null

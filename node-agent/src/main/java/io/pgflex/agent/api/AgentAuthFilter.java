@@ -11,8 +11,6 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -29,7 +27,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class AgentAuthFilter {
     private static final Logger LOG = Logger.getLogger(AgentAuthFilter.class);
-    private static final Pattern WAL_PATH = Pattern.compile("/instances/([A-Za-z0-9_-]+)/wal/[^/]+$");
     private final WalArchive wal;
 
     public AgentAuthFilter(WalArchive wal) {
@@ -41,12 +38,12 @@ public class AgentAuthFilter {
         // decided on the path as sent: what the router matches, not a decoded form of it
         String path = http.path();
         String identity = identity(http.sslSession());
-        String walInstance = null;
-        Matcher m = WAL_PATH.matcher(path);
+        // a WAL call's token counts only for the instance the path names (AgentAccess's own reading of the path)
+        String walInstance = AgentAccess.walInstance(path);
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (m.find() && header != null && MessageDigest.isEqual(("Bearer " + wal.instanceToken(m.group(1)))
-                .getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8))) {
-            walInstance = m.group(1);
+        if (walInstance != null && (header == null || !MessageDigest.isEqual(("Bearer " + wal.instanceToken(walInstance))
+                .getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8)))) {
+            walInstance = null;
         }
         AgentAccess.Decision decision = AgentAccess.decide(identity, walInstance, request.getMethod(), path);
         if (decision.allowed()) {
