@@ -29,7 +29,10 @@ public final class ScratchDirs {
             Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
             // PostgreSQL's OS user must be able to pass through to what tests create inside
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> clean(dir), "scratch-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                ServiceProcess.stopAll(); // agents first: they would restart the daemons cleaned up here
+                clean(dir);
+            }, "scratch-cleanup"));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

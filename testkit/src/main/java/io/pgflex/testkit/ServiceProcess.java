@@ -35,6 +35,18 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = port;
         this.process = process;
         this.log = log;
+        STARTED.add(this);
+    }
+
+    private static final java.util.Set<ServiceProcess> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Stops every process this JVM started or attached to. The JVM's exit does this before the
+     * scratch directories are cleaned: an agent still running while its router's HAProxy is stopped
+     * would start a new one, which then outlives everything and holds the endpoint ports.
+     */
+    static void stopAll() {
+        STARTED.parallelStream().forEach(ServiceProcess::close);
     }
 
     /**

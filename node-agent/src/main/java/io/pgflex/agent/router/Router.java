@@ -102,6 +102,12 @@ public class Router {
      * known (a redelivery) change nothing.
      */
     public synchronized boolean upsert(EndpointUpdated route) {
+        String incomplete = incomplete(route);
+        if (incomplete != null) {
+            // never kept: one bad route would otherwise break every later configuration (and be saved)
+            LOG.errorf("router: endpoint event of server %s refused: %s", route.serverId(), incomplete);
+            return false;
+        }
         EndpointUpdated known = routes.get(route.serverId());
         if (known != null && known.generation() >= route.generation()) {
             return false;
@@ -110,6 +116,20 @@ public class Router {
         LOG.infof("router: endpoint of server %s (%s) on port %d with %d member(s)", route.name(), route.serverId(),
                 route.port(), route.members().size());
         return true;
+    }
+
+    /** Why {@code route} cannot be routed (a field missing, a name HAProxy cannot take), or null. */
+    static String incomplete(EndpointUpdated route) {
+        if (route.serverId() == null || route.name() == null || route.members() == null || route.updatedAt() == null
+                || route.port() <= 0 || route.members().stream().anyMatch(java.util.Objects::isNull)) {
+            return "serverId, name, port, members and updatedAt are required";
+        }
+        try {
+            HaproxyConf.check(route);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     /**
