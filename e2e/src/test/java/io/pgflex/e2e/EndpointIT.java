@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stable endpoint (the router: HAProxy run by agent-1) and the built-in PgBouncer, used the way
- * clients use them: psql and pgbench with sslmode=require through both, plain connections refused,
+ * clients use them: psql and pgbench over TLS through both (verify-full with the server's published CA),
+ * plain connections refused,
  * the router's firewall, and a router reload that leaves other servers' sessions alone.
  */
 class EndpointIT {
@@ -54,7 +55,7 @@ class EndpointIT {
         assertTrue(port >= NodeAgentResource.ENDPOINT_PORTS && port < NodeAgentResource.ENDPOINT_PORTS + 500, "endpoint port " + port);
         Stack.api(SUB).get(base).then().statusCode(200)
                 .body("properties.fullyQualifiedDomainName", equalTo("localhost"))
-                .body("properties.connectionString", equalTo(conninfo(port, "require")))
+                .body("properties.connectionString", equalTo(conninfo(port, "verify-full") + " sslrootcert=endpoint-gp-ca.crt"))
                 .body("properties.multiHostConnectionString", org.hamcrest.Matchers.containsString("target_session_attrs=read-write"));
         String direct = Stack.api(SUB).get(base).then().extract().path("properties.multiHostConnectionString");
         assertTrue(!direct.contains("port=" + port + " "), "the multi-host string names the instances, not the endpoint");
@@ -99,6 +100,31 @@ class EndpointIT {
         var refused = run(List.of("psql", "-X", "-tA", conninfo(port, "require"), "-c", "SELECT 1"));
         assertNotEquals(0, refused.getKey(), "no firewall rule admits 127.0.0.1 any more: " + refused.getValue());
         Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
+    }
+
+    @Test
+    void theCaPublishedWithAServerVerifiesItsEndpointAndAnotherServersCaDoesNot() throws Exception {
+        Stack.start();
+        int port = Stack.readyServer(SUB, "verify-a", Stack.serverBody("16", "appadmin", PASSWORD));
+        Stack.readyServer(SUB, "verify-b", Stack.serverBody("16", "appadmin", PASSWORD));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pgflex-e2e-ca-");
+        java.nio.file.Path own = dir.resolve("verify-a-ca.crt");
+        java.nio.file.Path other = dir.resolve("verify-b-ca.crt");
+        java.nio.file.Files.writeString(own, Stack.api(SUB).get(Stack.servers(SUB, "rg-e2e") + "/verify-a")
+                .then().statusCode(200).extract().<String>path("properties.caCertificate"));
+        java.nio.file.Files.writeString(other, Stack.api(SUB).get(Stack.servers(SUB, "rg-e2e") + "/verify-b")
+                .then().statusCode(200).extract().<String>path("properties.caCertificate"));
+
+        await("verify-a routable").atMost(Duration.ofSeconds(30)).untilAsserted(() -> Stack.api(SUB)
+                .get(Stack.servers(SUB, "rg-e2e") + "/verify-a/endpoint").then().statusCode(200)
+                .body("properties.state", equalTo("Routable")));
+        var verified = run(List.of("psql", "-X", "-tA", conninfo(port, "verify-full") + " sslrootcert=" + own, "-c", "SELECT 1"));
+        assertEquals(0, verified.getKey(), verified.getValue());
+        var wrongCa = run(List.of("psql", "-X", "-tA", conninfo(port, "verify-full") + " sslrootcert=" + other, "-c", "SELECT 1"));
+        assertNotEquals(0, wrongCa.getKey(), "verify-a's endpoint must not verify with verify-b's CA: " + wrongCa.getValue());
+        assertTrue(wrongCa.getValue().contains("certificate verify failed"), wrongCa.getValue());
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/verify-a"));
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/verify-b"));
     }
 
     @Test

@@ -142,7 +142,7 @@ public class InstanceManager {
             LOG.infof("instance %s: deleted with its data", instanceId);
             return new InstanceStatus(instanceId, record.map(InstanceRecord::serverId).orElse(null), InstanceState.Deleted,
                     config.advertisedHost(), record.map(InstanceRecord::port).orElse(0),
-                    record.map(InstanceRecord::engineVersion).orElse(null), null, null, 0, false);
+                    record.map(InstanceRecord::engineVersion).orElse(null), null, null, 0, false, null);
         }
     }
 
@@ -251,7 +251,18 @@ public class InstanceManager {
         }
         boolean bouncer = state == InstanceState.Running && pgbouncer.running(store.layout(r.instanceId()));
         return new InstanceStatus(r.instanceId(), r.serverId(), state, config.advertisedHost(), r.port(), r.engineVersion(),
-                limits.describe(), r.message(), io.pgflex.agent.pgbouncer.PgBouncerManager.port(r), bouncer);
+                limits.describe(), r.message(), io.pgflex.agent.pgbouncer.PgBouncerManager.port(r), bouncer,
+                caCertificate(store.layout(r.instanceId())));
+    }
+
+    /** The server's CA certificate (public), as clients verify the server with; null before it exists. */
+    private static String caCertificate(InstanceLayout layout) {
+        try {
+            Path ca = layout.tls().resolve("ca.crt");
+            return Files.isRegularFile(ca, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readString(ca) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private InstanceRecord created(String instanceId, InstanceSpec spec, EngineInfo engine) {

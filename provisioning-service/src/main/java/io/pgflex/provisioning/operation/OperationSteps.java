@@ -545,6 +545,9 @@ public class OperationSteps {
         s.port = status.port();
         s.minorVersion = status.engineVersion();
         s.resourceLimits = status.resourceLimits();
+        if (status.caCertificate() != null) {
+            s.caCertificate = status.caCertificate();
+        }
     }
 
     private ServerEntity server(OperationEntity op) {

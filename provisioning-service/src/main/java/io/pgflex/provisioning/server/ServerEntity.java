@@ -104,6 +104,10 @@ public class ServerEntity extends PanacheEntityBase {
     public String standbyZone;
     @Column(name = "resource_limits")
     public String resourceLimits;
+
+    /** PEM of the CA that signed the server's TLS certificate (published; null until the instance has one). */
+    @Column(name = "ca_certificate")
+    public String caCertificate;
     @Column(name = "stopped_at")
     public Instant stoppedAt;
     /** The earliest point the server's backups restore to (backup-service's events); null before the first backup. */

@@ -9,10 +9,12 @@ import java.util.Map;
  * ARM representation of a flexible server. The admin password is write-only and never appears.
  * {@code fullyQualifiedDomainName} and the pgflex extension {@code properties.port} are the server's
  * stable endpoint (the router: always the current primary); the instances' own ports stay internal.
- * Further extensions, libpq form with sslmode=require and no password: {@code connectionString}
- * (the endpoint), {@code multiHostConnectionString} (every instance, target_session_attrs=read-write,
- * for clients that prefer to find the primary themselves) and, when the built-in PgBouncer is on,
- * {@code pgBouncerPort} and {@code pgBouncerConnectionString}.
+ * Further extensions: {@code caCertificate}, the PEM of the CA that signed the server's certificate
+ * (save it as {@code <name>-ca.crt}); libpq strings without a password that verify the server with
+ * it ({@code sslmode=verify-full sslrootcert=<name>-ca.crt}): {@code connectionString} (the endpoint),
+ * {@code multiHostConnectionString} (every instance, target_session_attrs=read-write, for clients that
+ * prefer to find the primary themselves) and, when the built-in PgBouncer is on, {@code pgBouncerPort}
+ * and {@code pgBouncerConnectionString}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerResponse(String id, String name, String type, String location, Map<String, String> tags,
@@ -28,7 +30,7 @@ public record ServerResponse(String id, String name, String type, String locatio
                              HighAvailability highAvailability, MaintenanceWindow maintenanceWindow, Network network,
                              String availabilityZone, String state, String fullyQualifiedDomainName, Integer port,
                              String connectionString, String multiHostConnectionString, Integer pgBouncerPort,
-                             String pgBouncerConnectionString, String resourceLimits) {
+                             String pgBouncerConnectionString, String resourceLimits, String caCertificate) {
     }
 
     /** @param readOnly storage reached 95 % and could not grow: writes fail until it is under 95 % again */
@@ -59,7 +61,7 @@ public record ServerResponse(String id, String name, String type, String locatio
         boolean standby = s.standbyHost != null && s.standbyPort != null;
         String multiHost = !placed ? null : "host=" + s.host + (standby ? "," + s.standbyHost : "") + " port=" + s.port
                 + (standby ? "," + s.standbyPort : "") + " dbname=postgres user=" + s.adminLogin
-                + " sslmode=require target_session_attrs=read-write";
+                + verifyFull(s) + " target_session_attrs=read-write";
         String bouncer = !placed || pgBouncerPort == null ? null : libpq(endpointHost, pgBouncerPort, s);
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
                 new ServerRequest.Sku(s.skuName, s.skuTier),
@@ -74,11 +76,16 @@ public record ServerResponse(String id, String name, String type, String locatio
                                 s.maintenanceMinute),
                         new Network(s.publicNetworkAccess ? "Enabled" : "Disabled"),
                         s.availabilityZone, s.state.name(), placed ? endpointHost : null, placed ? s.endpointPort : null,
-                        connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits));
+                        connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits, s.caCertificate));
     }
 
     private static String libpq(String host, int port, ServerEntity s) {
-        return "host=" + host + " port=" + port + " dbname=postgres user=" + s.adminLogin + " sslmode=require";
+        return "host=" + host + " port=" + port + " dbname=postgres user=" + s.adminLogin + " " + verifyFull(s);
+    }
+
+    /** TLS with the server's certificate checked against its published CA and the host name in it. */
+    private static String verifyFull(ServerEntity s) {
+        return "sslmode=verify-full sslrootcert=" + s.name + "-ca.crt";
     }
 
     static Map<String, String> tags(String json) {

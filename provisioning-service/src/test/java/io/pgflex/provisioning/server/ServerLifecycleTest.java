@@ -74,7 +74,7 @@ class ServerLifecycleTest {
                     .body("properties.fullyQualifiedDomainName", notNullValue())
                     .body("properties.minorVersion", org.hamcrest.Matchers.startsWith("15."));
             int port = ready.path("properties.port");
-            assertTrue(ready.<String>path("properties.connectionString").contains("sslmode=require"));
+            assertTrue(ready.<String>path("properties.connectionString").contains("sslmode=verify-full"));
 
             // no firewall rule yet: nobody gets in; a rule for 127.0.0.1 admits TLS + SCRAM only
             assertThrows(SQLException.class, () -> connect(port, PASSWORD, "require").close());
