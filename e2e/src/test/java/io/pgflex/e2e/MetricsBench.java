@@ -212,10 +212,12 @@ class MetricsBench {
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        // as the test broker's setup user: the bench stands in for many agents at once
+        Map<String, Object> config = new java.util.HashMap<>(KafkaBroker.shared().clientConfig(io.pgflex.kafka.KafkaAccess.ADMIN));
+        config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd", ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"));
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String type, String json) {

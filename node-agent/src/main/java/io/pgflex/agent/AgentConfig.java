@@ -119,8 +119,5 @@ public interface AgentConfig {
         /** Health-check interval of each member; a new primary is routed to within about this long. */
         @WithDefault("250ms")
         Duration checkInterval();
-
-        /** Kafka consumer group of this router (its place in pgflex.servers). */
-        java.util.Optional<String> consumerGroup();
     }
 }

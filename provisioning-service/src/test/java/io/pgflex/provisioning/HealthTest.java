@@ -27,17 +27,6 @@ class HealthTest {
     }
 
     @Test
-    void serverEventsAreKeptForGoodSoARouterCanRebuildEveryEndpoint() throws Exception {
-        var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-                io.pgflex.contracts.events.Topics.SERVERS);
-        try (var admin = io.pgflex.testkit.KafkaBroker.shared().admin()) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
-                    org.junit.jupiter.api.Assertions.assertEquals("-1", admin.describeConfigs(java.util.List.of(topic)).all()
-                            .get().get(topic).get("retention.ms").value()));
-        }
-    }
-
-    @Test
     void exposesPrometheusMetricsAndOpenApi() {
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)

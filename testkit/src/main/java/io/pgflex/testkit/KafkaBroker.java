@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import io.pgflex.kafka.KafkaAccess;
+import io.pgflex.kafka.KafkaSetup;
+import io.pgflex.kafka.KafkaTls;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -22,10 +24,13 @@ import org.awaitility.Awaitility;
 import org.jboss.logging.Logger;
 
 /**
- * A real Apache Kafka broker for tests. Without a Docker engine it is Kafka's own KRaft server in
- * combined mode (broker and controller, one node) inside this JVM; with one, Testcontainers'
- * Kafka container. One broker per test JVM ({@link #shared()}); it can be stopped and started again
- * on the same port and log directory to test what happens while Kafka is away.
+ * A real Apache Kafka broker for tests, secured as the platform's: mutual TLS only with the test
+ * {@link Pki}'s certificates, principals from their CN, and the ACLs of kafka-access's
+ * {@link KafkaAccess} applied by its {@link KafkaSetup} (with every topic) before a test sees it.
+ * Without a Docker engine it is Kafka's own KRaft server in combined mode (broker and controller,
+ * one node) inside this JVM, configured by {@link KafkaTls#broker} like the local stack's; with one,
+ * Testcontainers' Kafka container. One broker per test JVM ({@link #shared()}); it can be stopped and
+ * started again on the same port and log directory to test what happens while Kafka is away.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaBroker.class);
@@ -43,6 +48,7 @@ public final class KafkaBroker implements AutoCloseable {
             KafkaBroker broker = new KafkaBroker(Docker.available() ? Docker.launch() : InJvm.launch());
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
             broker.awaitReady();
+            broker.setUp();
             shared = broker;
         }
         return shared;
@@ -63,8 +69,46 @@ public final class KafkaBroker implements AutoCloseable {
         awaitReady();
     }
 
+    /** An admin client as the setup tool's super user ({@link KafkaAccess#ADMIN}). */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return KafkaSetup.admin(bootstrapServers(), Pki.pem(KafkaAccess.ADMIN), Pki.ca());
+    }
+
+    /**
+     * The client settings of component {@code identity} (its certificate; null: none, which the
+     * broker refuses): address and mutual TLS, to which a test adds serializers, group and so on.
+     */
+    public Map<String, Object> clientConfig(String identity) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        if (identity != null) {
+            c.putAll(KafkaTls.client(Pki.pem(identity), Pki.ca()));
+        } else {
+            c.putAll(KafkaTls.client(Pki.pem(KafkaAccess.ADMIN), Pki.ca()));
+            c.remove("ssl.keystore.type");
+            c.remove("ssl.keystore.location");
+        }
+        c.put("bootstrap.servers", bootstrapServers());
+        return c;
+    }
+
+    /** Grants node agent {@code agentId} its Kafka rights (the local stack's setup does it for its agents). */
+    public void allowAgent(String agentId) {
+        try (Admin admin = admin()) {
+            new KafkaSetup(admin).allowAgent(agentId);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot grant agent " + agentId + " its Kafka ACLs", e);
+        }
+    }
+
+    /** Every topic and the services' ACLs, as {@code ./pgflex up} makes them. */
+    private void setUp() {
+        try (Admin admin = admin()) {
+            KafkaSetup setup = new KafkaSetup(admin);
+            setup.ensureTopics(3, (short) 1);
+            setup.syncAcls(List.of());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up the test broker's topics and ACLs", e);
+        }
     }
 
     /** Creates topics with {@code partitions} partitions; existing ones are left as they are. */
@@ -127,24 +171,7 @@ public final class KafkaBroker implements AutoCloseable {
                 Path dir = Files.createTempDirectory("pgflex-test-kafka-");
                 int port = freePort();
                 int controllerPort = freePort();
-                Properties p = new Properties();
-                p.put("process.roles", "broker,controller");
-                p.put("node.id", "1");
-                p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-                p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-                p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-                p.put("controller.listener.names", "CONTROLLER");
-                p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-                p.put("inter.broker.listener.name", "PLAINTEXT");
-                p.put("log.dirs", dir.resolve("data").toString());
-                p.put("offsets.topic.replication.factor", "1");
-                p.put("transaction.state.log.replication.factor", "1");
-                p.put("transaction.state.log.min.isr", "1");
-                p.put("share.coordinator.state.topic.replication.factor", "1");
-                p.put("share.coordinator.state.topic.min.isr", "1");
-                p.put("group.initial.rebalance.delay.ms", "0");
-                p.put("num.partitions", "3");
-                p.put("auto.create.topics.enable", "true");
+                Properties p = KafkaTls.broker(port, controllerPort, dir.resolve("data"), Pki.pem(KafkaAccess.BROKER), Pki.ca());
                 Path file = dir.resolve("server.properties");
                 try (var out = Files.newOutputStream(file)) {
                     p.store(out, "pgflex test broker");
@@ -152,7 +179,7 @@ public final class KafkaBroker implements AutoCloseable {
                 format(file);
                 InJvm broker = new InJvm(p, dir, port);
                 broker.start();
-                LOG.infof("in-JVM Kafka broker (KRaft) on 127.0.0.1:%d, data in %s", port, dir);
+                LOG.infof("in-JVM Kafka broker (KRaft, mutual TLS, ACLs) on 127.0.0.1:%d, data in %s", port, dir);
                 return broker;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -216,8 +243,28 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
 
+        /**
+         * The container's client listener (PLAINTEXT in Testcontainers' naming) speaks mutual TLS with
+         * the broker's certificate and the same principal rules and authorizer as the in-JVM broker; its
+         * inter-broker and controller listeners stay inside the container (their principal ANONYMOUS
+         * is a super user there). Written for machines with a Docker engine; this one has none.
+         */
         static Docker launch() {
-            var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.1.2");
+            var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.1.2")
+                    .withCopyFileToContainer(org.testcontainers.utility.MountableFile.forHostPath(Pki.pem(KafkaAccess.BROKER), 0644),
+                            "/etc/pgflex/kafka.pem")
+                    .withCopyFileToContainer(org.testcontainers.utility.MountableFile.forHostPath(Pki.ca(), 0644), "/etc/pgflex/ca.crt")
+                    .withEnv("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "BROKER:PLAINTEXT,PLAINTEXT:SSL,CONTROLLER:PLAINTEXT")
+                    .withEnv("KAFKA_SSL_CLIENT_AUTH", "required")
+                    .withEnv("KAFKA_SSL_KEYSTORE_TYPE", "PEM")
+                    .withEnv("KAFKA_SSL_KEYSTORE_LOCATION", "/etc/pgflex/kafka.pem")
+                    .withEnv("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM")
+                    .withEnv("KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/pgflex/ca.crt")
+                    .withEnv("KAFKA_SSL_PRINCIPAL_MAPPING_RULES", KafkaTls.PRINCIPAL_RULES)
+                    .withEnv("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .withEnv("KAFKA_SUPER_USERS", "User:" + KafkaAccess.BROKER + ";User:" + KafkaAccess.ADMIN + ";User:ANONYMOUS")
+                    .withEnv("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+                    .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
             container.start();
             return new Docker(container);
         }

@@ -109,6 +109,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static Map<String, String> env(Agent a) {
+        KafkaBroker.shared().allowAgent(a.id()); // its Kafka principal's ACLs, as the local stack's setup grants them
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
                 "PGFLEX_AGENT_ID", a.id(),
@@ -126,8 +127,6 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         env.put("PGFLEX_AGENT_METRICS_INTERVAL", "2s");
         env.put("PGFLEX_AGENT_STORAGE_UNIT_BYTES", System.getProperty("pgflex.test.storage-unit-bytes", Long.toString(STORAGE_UNIT_BYTES)));
         env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
-        // each test JVM's router starts from the beginning of pgflex.servers (its own broker)
-        env.put("PGFLEX_AGENT_ROUTER_CONSUMER_GROUP", "pgflex-router-test-" + ProcessHandle.current().pid());
         String engineJars = System.getProperty("pgflex.engine-jars");
         if (engineJars != null) {
             env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), a.root().resolve("engines")).toString());

@@ -67,12 +67,19 @@ public final class Pki {
         return dir().resolve(name + ".key");
     }
 
-    /** A component's TLS configuration as pgflex reads it: {@code pgflex.tls.cert}, {@code .key}, {@code .ca}. */
+    /** Certificate and key of {@code name} in one PEM file (what Kafka clients and HAProxy read). */
+    public static Path pem(String name) {
+        cert(name);
+        return dir().resolve(name + ".pem");
+    }
+
+    /** A component's TLS configuration as pgflex reads it: {@code pgflex.tls.cert}, {@code .key}, {@code .ca}, {@code .pem}. */
     public static Map<String, String> config(String name) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("pgflex.tls.cert", cert(name).toString());
         c.put("pgflex.tls.key", key(name).toString());
         c.put("pgflex.tls.ca", ca().toString());
+        c.put("pgflex.tls.pem", pem(name).toString());
         // services read these in production only: a test that configures them directly gets the same
         c.put("quarkus.tls.key-store.pem.own.cert", cert(name).toString());
         c.put("quarkus.tls.key-store.pem.own.key", key(name).toString());

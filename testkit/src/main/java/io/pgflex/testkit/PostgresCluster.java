@@ -49,12 +49,21 @@ public final class PostgresCluster implements AutoCloseable {
             Path dir = ScratchDirs.create(PREFIX);
             Path bin = PostgresBinaries.binDir();
             int port = KafkaBroker.freePort();
+            // the control-plane database's certificate (CN controldb): clients verify it (sslmode=verify-full)
+            try {
+                Files.copy(Pki.cert("controldb"), dir.resolve("server.crt"));
+                Files.copy(Pki.key("controldb"), dir.resolve("server.key"));
+                Files.setPosixFilePermissions(dir.resolve("server.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             OsUser.giveToPostgres(dir);
             OsUser.run(dir, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "--no-sync",
                     "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C");
             OsUser.run(dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
                     "-l", dir.resolve("postgres.log").toString(), "-o",
-                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on"
+                            + " -c ssl_cert_file=" + dir.resolve("server.crt") + " -c ssl_key_file=" + dir.resolve("server.key")
                             + " -c full_page_writes=off -c max_connections=200",
                     "start");
             LOG.infof("PostgreSQL test cluster on 127.0.0.1:%d (%s), data in %s", port, bin, dir);
@@ -66,8 +75,9 @@ public final class PostgresCluster implements AutoCloseable {
         return port;
     }
 
+    /** The URL the services use: TLS with the server's certificate verified against the test CA, as in production. */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?sslmode=verify-full&sslrootcert=" + Pki.ca();
     }
 
     public String username() {

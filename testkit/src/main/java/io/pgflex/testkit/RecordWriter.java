@@ -10,13 +10,25 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes raw records (well-formed CloudEvents or deliberately broken ones) to the test broker. */
+/**
+ * Writes raw records (well-formed CloudEvents or deliberately broken ones) to the test broker: as
+ * the setup tool's super user (a test forging what a component would publish), or as a given
+ * component to see what the broker lets it do.
+ */
 public final class RecordWriter implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public RecordWriter(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        this(bootstrapServers, io.pgflex.kafka.KafkaAccess.ADMIN);
+    }
+
+    /** Writes as component {@code identity} (its certificate; null: none). */
+    public RecordWriter(String bootstrapServers, String identity) {
+        Map<String, Object> config = new java.util.HashMap<>(KafkaBroker.shared().clientConfig(identity));
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000);
+        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A CloudEvents 1.0 binary-mode record with JSON data. */

@@ -44,12 +44,15 @@ public class RouterConsumer {
     private final AgentConfig config;
     private final ObjectMapper json;
     private final String bootstrap;
+    private final java.util.Map<String, Object> kafkaDefaults;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private final java.util.Set<TopicPartition> rewound = new java.util.HashSet<>();
 
     public RouterConsumer(Router router, AgentConfig config, ObjectMapper json,
-                          @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+                          @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                          @io.smallrye.common.annotation.Identifier("default-kafka-broker") java.util.Map<String, Object> kafkaDefaults) {
+        this.kafkaDefaults = kafkaDefaults;
         this.router = router;
         this.config = config;
         this.json = json;
@@ -146,8 +149,14 @@ public class RouterConsumer {
 
     private Properties properties() {
         Properties p = new Properties();
+        // mutual TLS as this agent, like its channels (security.protocol and ssl.* of the kafka.* settings)
+        kafkaDefaults.forEach((k, v) -> {
+            if (k.equals("security.protocol") || k.startsWith("ssl.")) {
+                p.put(k, v);
+            }
+        });
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.router().consumerGroup().orElse("pgflex-router-" + config.id()));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "pgflex-router-" + config.id()); // the one group its ACLs allow (kafka-access)
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -5,8 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -14,25 +12,40 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The plain Kafka clients the outbox relay and topic bootstrap use, built from the same
- * {@code kafka.bootstrap.servers} as the messaging channels. The producer is idempotent with
- * {@code acks=all}, so a retried send neither duplicates nor reorders within a partition.
+ * The plain Kafka clients the outbox relay uses, built from the same {@code kafka.*} settings as the
+ * messaging channels (address, mutual TLS as this service's certificate). The producer is
+ * idempotent with {@code acks=all}, so a retried send neither duplicates nor reorders within a
+ * partition. Topics and ACLs are made by kafka-access's setup tool, never by a service.
  */
 @ApplicationScoped
 public class KafkaClients {
     private final String bootstrapServers;
     private final String clientId;
+    private final Map<String, Object> security;
     private KafkaProducer<String, byte[]> producer;
 
     public KafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                        @ConfigProperty(name = "quarkus.application.name") String applicationName) {
+                        @ConfigProperty(name = "quarkus.application.name") String applicationName,
+                        @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafkaDefaults) {
         this.bootstrapServers = bootstrapServers;
         this.clientId = applicationName;
+        this.security = security(kafkaDefaults);
+    }
+
+    /** The security settings among the {@code kafka.*} defaults ({@code security.protocol}, {@code ssl.*}). */
+    public static Map<String, Object> security(Map<String, Object> kafkaDefaults) {
+        Map<String, Object> s = new HashMap<>();
+        kafkaDefaults.forEach((k, v) -> {
+            if (k.equals("security.protocol") || k.startsWith("ssl.")) {
+                s.put(k, v);
+            }
+        });
+        return Map.copyOf(s);
     }
 
     public synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Map<String, Object> config = new HashMap<>();
+            Map<String, Object> config = new HashMap<>(security);
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-outbox");
             config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -49,13 +62,6 @@ public class KafkaClients {
             producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
-    }
-
-    public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
     }
 
     synchronized void close(@Observes ShutdownEvent event) {
