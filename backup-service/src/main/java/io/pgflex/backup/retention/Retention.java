@@ -87,8 +87,12 @@ public class Retention {
         if (plan.purge()) {
             repo.deletePrefix(RepositoryLayout.server(serverId.toString()));
             QuarkusTransaction.requiringNew().run(() -> {
-                BackupEntity.delete("serverId", serverId);
-                BackupPolicy.deleteById(serverId);
+                // locked first: a run at the same time (the schedule, another backup-service) waits, then finds it gone
+                BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
+                if (p != null) {
+                    BackupEntity.delete("serverId", serverId);
+                    p.delete();
+                }
             });
         } else {
             QuarkusTransaction.requiringNew().run(() -> {
