@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The repository and the keys as one component uses them: opened on first use from configuration
- * ({@code pgflex.backup.repository.*}, {@code pgflex.backup.master-key}), the same in every component.
+ * ({@code pgflex.backup.repository.*}, the master keys of {@link MasterKeys}), the same in every component.
  */
 public final class BackupStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BackupStore.class);
@@ -43,8 +43,7 @@ public final class BackupStore implements AutoCloseable {
         if (k == null) {
             synchronized (this) {
                 if (keys == null) {
-                    keys = new KeyRing(config.apply("pgflex.backup.master-key").orElseThrow(() -> new IllegalStateException(
-                            "pgflex.backup.master-key is not set: WAL archiving and backups need it")));
+                    keys = MasterKeys.ring(config);
                 }
                 k = keys;
             }
@@ -64,6 +63,11 @@ public final class BackupStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("server " + serverId + " has nothing in the backup repository");
         }
+    }
+
+    /** Wraps every server's data key under the current master key (a rotation); see {@link KeyRing#rewrap}. */
+    public KeyRing.Rewrapped rewrap() throws IOException {
+        return keys().rewrap(repository());
     }
 
     @Override
