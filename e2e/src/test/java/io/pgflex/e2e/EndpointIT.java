@@ -56,7 +56,8 @@ class EndpointIT {
         Stack.api(SUB).get(base).then().statusCode(200)
                 .body("properties.fullyQualifiedDomainName", equalTo("localhost"))
                 .body("properties.connectionString", equalTo(conninfo(port, "verify-full") + " sslrootcert=endpoint-gp-ca.crt"))
-                .body("properties.multiHostConnectionString", org.hamcrest.Matchers.containsString("target_session_attrs=read-write"));
+                .body("properties.multiHostConnectionString", org.hamcrest.Matchers.endsWith(
+                        " dbname=postgres user=appadmin sslmode=verify-full sslrootcert=endpoint-gp-ca.crt target_session_attrs=read-write"));
         String direct = Stack.api(SUB).get(base).then().extract().path("properties.multiHostConnectionString");
         assertTrue(!direct.contains("port=" + port + " "), "the multi-host string names the instances, not the endpoint");
 

@@ -90,7 +90,7 @@ class MetricsBench {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("MP_JWT_VERIFY_PUBLICKEY", Tokens.publicKeyPem());
+        env.put("MP_JWT_VERIFY_PUBLICKEY", Tokens.jwks());
         env.put("PGFLEX_MONITORING_ROLLUP_INTERVAL", "1s");
         env.put("QUARKUS_LOG_CATEGORY__IO_PGFLEX_MONITORING_METRICS__LEVEL", System.getProperty("pgflex.bench.log-level", "INFO"));
         ServiceProcess service = ServiceProcess.start("monitoring-service", Stack.freePort(), env);

@@ -147,7 +147,7 @@ final class Stack {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
         env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
         env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("MP_JWT_VERIFY_PUBLICKEY", Tokens.publicKeyPem());
+        env.put("MP_JWT_VERIFY_PUBLICKEY", Tokens.jwks());
         return env;
     }
 

@@ -39,6 +39,20 @@ public interface ProvisioningConfig {
     /** The stable endpoints: where clients connect, whatever instance is primary. */
     Endpoint endpoint();
 
+    /** What one subscription may hold at most (a standby counts like its primary). */
+    QuotaLimits quota();
+
+    interface QuotaLimits {
+        @WithDefault("50")
+        int servers();
+
+        @WithDefault("256")
+        int vcores();
+
+        @WithDefault("32768")
+        int storageGb();
+    }
+
     interface Endpoint {
         /** Host name of the router (fullyQualifiedDomainName of every server); a wildcard DNS name in production. */
         @WithDefault("localhost")

@@ -7,7 +7,7 @@ import java.util.Map;
 public class JwtResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-        return Map.of("mp.jwt.verify.publickey", Tokens.publicKeyPem(), "mp.jwt.verify.issuer", Tokens.ISSUER);
+        return Map.of("mp.jwt.verify.publickey", Tokens.jwks(), "mp.jwt.verify.issuer", Tokens.ISSUER);
     }
 
     @Override

@@ -121,11 +121,43 @@ public class WebhookSender {
             return null;
         }
         for (java.net.InetAddress a : java.net.InetAddress.getAllByName(url.getHost())) {
-            boolean uniqueLocal = a instanceof java.net.Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                    || a.isMulticastAddress() || uniqueLocal) {
-                return "refused: " + url.getHost() + " is a loopback, private or link-local address (" + a.getHostAddress() + ")";
+            String why = notPublic(a);
+            if (why != null) {
+                return "refused: " + url.getHost() + " is " + why + " (" + a.getHostAddress() + ")";
             }
+        }
+        return null;
+    }
+
+    /** Why {@code a} is not a public unicast address a tenant's webhook may reach, or null when it is one. */
+    static String notPublic(java.net.InetAddress a) {
+        byte[] b = a.getAddress();
+        int b0 = b[0] & 0xff;
+        int b1 = b.length > 1 ? b[1] & 0xff : 0;
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress()) {
+            return "a loopback or unspecified address";
+        }
+        if (a.isLinkLocalAddress()) {
+            return "a link-local address (169.254.0.0/16, fe80::/10: cloud metadata lives here)";
+        }
+        if (a.isSiteLocalAddress() || (a instanceof java.net.Inet6Address && (b0 & 0xfe) == 0xfc)) {
+            return "a private address (10/8, 172.16/12, 192.168/16, fc00::/7)";
+        }
+        if (a.isMulticastAddress()) {
+            return "a multicast address";
+        }
+        if (a instanceof java.net.Inet4Address) {
+            if (b0 == 100 && (b1 & 0xc0) == 64) {
+                return "a carrier-grade NAT address (100.64.0.0/10)";
+            }
+            if (b0 == 0 || b0 >= 240 || (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0) || (b0 == 198 && (b1 & 0xfe) == 18)) {
+                return "a reserved address (0/8, 192.0.0.0/24, 198.18.0.0/15, 240.0.0.0/4)";
+            }
+        } else if (b0 == 0 && b1 == 0 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(b, 0, 10), new byte[10])
+                && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            return "an IPv4-mapped IPv6 address";
+        } else if ((b0 == 0x20 && b1 == 0x02) || (b0 == 0x00 && b1 == 0x64)) {
+            return "a 6to4 or NAT64 address (it leads to IPv4 behind it)";
         }
         return null;
     }

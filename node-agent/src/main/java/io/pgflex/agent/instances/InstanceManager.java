@@ -257,9 +257,11 @@ public class InstanceManager {
 
     /** The server's CA certificate (public), as clients verify the server with; null before it exists. */
     private static String caCertificate(InstanceLayout layout) {
-        try {
-            Path ca = layout.tls().resolve("ca.crt");
-            return Files.isRegularFile(ca, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readString(ca) : null;
+        // the directory is the postgres user's: open without following a link, publish only a certificate
+        try (var ch = Files.newByteChannel(layout.tls().resolve("ca.crt"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+             var in = java.nio.channels.Channels.newInputStream(ch)) {
+            String pem = new String(in.readNBytes(16_384), java.nio.charset.StandardCharsets.US_ASCII);
+            return pem.matches("(?s)-----BEGIN CERTIFICATE-----\\n[A-Za-z0-9+/=\\n]+-----END CERTIFICATE-----\\n?") ? pem : null;
         } catch (IOException e) {
             return null;
         }

@@ -59,6 +59,11 @@ public final class ParameterPolicy {
             throw ArmException.badRequest("ParameterIsReadOnly", "The server parameter '" + info.name()
                     + "' is managed by pgflex and cannot be changed.", "name");
         }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // a line break would end the setting in postgresql.conf and start one of the caller's choosing
+            throw ArmException.badRequest("InvalidParameterValue", "The value of '" + info.name()
+                    + "' must not contain control characters (line breaks, tabs, NUL).", target);
+        }
         switch (info.dataType()) {
             case "bool" -> {
                 if (!Set.of("on", "off", "true", "false", "1", "0", "yes", "no").contains(value.toLowerCase())) {

@@ -28,8 +28,12 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
         return restorableFrom.isAfter(window) ? restorableFrom : window;
     }
 
-    /** Finds and checks the source of a PointInTimeRestore request; 400/404 with the reason otherwise. */
-    public static RestoreSource resolve(ServerRequest.Properties p, Instant now) {
+    /**
+     * Finds and checks the source of a PointInTimeRestore request by {@code callerSubscription};
+     * 400/404 with the reason otherwise. A source in another subscription answers exactly as a
+     * missing one: nothing about it (existence, deletion, restore window) reaches the caller.
+     */
+    public static RestoreSource resolve(String callerSubscription, ServerRequest.Properties p, Instant now) {
         if (p.sourceServerResourceId() == null || p.sourceServerResourceId().isBlank()) {
             throw ArmException.badRequest("MissingSourceServer", "A PointInTimeRestore needs properties.sourceServerResourceId.",
                     "properties.sourceServerResourceId");
@@ -51,9 +55,12 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
             throw ArmException.badRequest("InvalidPointInTime", "pointInTimeUTC '" + p.pointInTimeUTC()
                     + "' is not an ISO 8601 time with an offset (e.g. 2026-11-24T10:15:00Z).", "properties.pointInTimeUTC");
         }
-        String sub = m.group(1);
         String rg = m.group(2);
         String name = m.group(3);
+        if (!m.group(1).equalsIgnoreCase(callerSubscription)) {
+            throw notFound(name, rg);
+        }
+        String sub = callerSubscription;
         RestoreSource source;
         Instant restorableFrom;
         int retention;
@@ -71,8 +78,7 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
                     "subscriptionId = ?1 and lower(resourceGroup) = lower(?2) and name = ?3 order by deletedAt desc",
                     sub, rg, name).firstResult();
             if (d == null || !d.deletedAt.plus(Duration.ofDays(d.backupRetentionDays)).isAfter(now)) {
-                throw ArmException.notFound("The source server '" + name + "' under resource group '" + rg
-                        + "' was not found (a deleted server is restorable for its backup retention period only).");
+                throw notFound(name, rg);
             }
             source = new RestoreSource(d.id, sub, d.resourceGroup, d.name, d.version, d.skuName, d.skuTier, d.storageGb,
                     d.adminLogin, d.adminPasswordVerifier, true, t);
@@ -98,5 +104,10 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
                     + "; choose a point in time before that.", "properties.pointInTimeUTC");
         }
         return source;
+    }
+
+    private static ArmException notFound(String name, String rg) {
+        return ArmException.notFound("The source server '" + name + "' under resource group '" + rg
+                + "' was not found (a deleted server is restorable for its backup retention period only).");
     }
 }

@@ -62,7 +62,7 @@ public class ServerResource {
         if (ServerEntity.findInGroup(subscriptionId, resourceGroup, name).isPresent()) {
             accepted = servers.update(subscriptionId, resourceGroup, name, request);
         } else {
-            servers.validateCreate(name, request);
+            servers.validateCreate(subscriptionId, name, request);
             accepted = servers.create(subscriptionId, resourceGroup, name, request);
         }
         return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri)

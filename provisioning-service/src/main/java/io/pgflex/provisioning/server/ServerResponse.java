@@ -61,7 +61,7 @@ public record ServerResponse(String id, String name, String type, String locatio
         boolean standby = s.standbyHost != null && s.standbyPort != null;
         String multiHost = !placed ? null : "host=" + s.host + (standby ? "," + s.standbyHost : "") + " port=" + s.port
                 + (standby ? "," + s.standbyPort : "") + " dbname=postgres user=" + s.adminLogin
-                + verifyFull(s) + " target_session_attrs=read-write";
+                + " " + verifyFull(s) + " target_session_attrs=read-write";
         String bouncer = !placed || pgBouncerPort == null ? null : libpq(endpointHost, pgBouncerPort, s);
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
                 new ServerRequest.Sku(s.skuName, s.skuTier),

@@ -34,10 +34,12 @@ public class ServerService {
     private final Clock clock;
 
     private final io.pgflex.provisioning.endpoint.Endpoints endpoints;
+    private final Quota.Limits quota;
 
     public ServerService(Outbox outbox, Operations operations, Placement placement, ObjectMapper json, Clock clock,
-                         io.pgflex.provisioning.endpoint.Endpoints endpoints) {
+                         io.pgflex.provisioning.endpoint.Endpoints endpoints, io.pgflex.provisioning.ProvisioningConfig config) {
         this.endpoints = endpoints;
+        this.quota = new Quota.Limits(config.quota().servers(), config.quota().vcores(), config.quota().storageGb());
         this.outbox = outbox;
         this.operations = operations;
         this.placement = placement;
@@ -48,8 +50,26 @@ public class ServerService {
     public record Accepted(ServerEntity server, OperationEntity operation, boolean created) {
     }
 
+    /**
+     * 409 QuotaExceeded when {@code adding} takes the subscription over its quota. The subscription's
+     * requests are serialised (advisory lock for the transaction), so two at once cannot both fit.
+     */
+    private void withinQuota(String subscriptionId, Quota.Usage heldByOthers, Quota.Usage adding) {
+        Quota.Usage held = heldByOthers != null ? heldByOthers : heldExcept(subscriptionId, null);
+        Quota.exceeded(held, adding, quota, subscriptionId).ifPresent(reason -> {
+            throw new ArmException(409, "QuotaExceeded", reason, null);
+        });
+    }
+
+    private Quota.Usage heldExcept(String subscriptionId, java.util.UUID except) {
+        ServerEntity.getEntityManager().createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+                .setParameter(1, "quota:" + subscriptionId).getSingleResult();
+        return Quota.held(ServerEntity.<ServerEntity>list("subscriptionId", subscriptionId).stream()
+                .filter(x -> !x.id.equals(except)).map(x -> Quota.of(x.skuName, x.storageGb, x.haMode)).toList());
+    }
+
     /** Validates a create request completely before anything is written (versions come from the agents). */
-    public Set<Integer> validateCreate(String name, ServerRequest request) {
+    public Set<Integer> validateCreate(String subscriptionId, String name, ServerRequest request) {
         ServerValidator.name(name);
         if (request == null) {
             throw ArmException.badRequest("InvalidRequestContent", "The request content is missing.", null);
@@ -57,7 +77,7 @@ public class ServerService {
         ServerValidator.required(request.location(), "location");
         ServerRequest.Properties p = request.props();
         ServerValidator.createMode(p.createMode());
-        RestoreSource source = restoreSource(request);
+        RestoreSource source = restoreSource(subscriptionId, request);
         Sku sku = source != null && request.sku() == null ? Sku.ofApiName(source.skuName()).orElseThrow()
                 : ServerValidator.sku(request.sku());
         Set<Integer> offered = placement.offeredMajors();
@@ -87,12 +107,12 @@ public class ServerService {
         return offered;
     }
 
-    /** The source of a PointInTimeRestore request (checked), or null for other create modes. */
-    public RestoreSource restoreSource(ServerRequest request) {
+    /** The source of a PointInTimeRestore request (checked, in the caller's subscription), or null for other create modes. */
+    public RestoreSource restoreSource(String subscriptionId, ServerRequest request) {
         if (!"PointInTimeRestore".equals(request.props().createMode())) {
             return null;
         }
-        return RestoreSource.resolve(request.props(), clock.instant());
+        return RestoreSource.resolve(subscriptionId, request.props(), clock.instant());
     }
 
     @Transactional
@@ -101,11 +121,7 @@ public class ServerService {
             throw new ArmException(409, "ServerNameAlreadyExists", "The server name '" + name + "' is already in use.", "name");
         }
         ServerRequest.Properties p = request.props();
-        RestoreSource source = restoreSource(request);
-        if (source != null && !source.subscriptionId().equals(subscriptionId)) {
-            throw ArmException.badRequest("CrossSubscriptionRestoreNotSupported", "The source server must be in subscription "
-                    + subscriptionId + ".", "properties.sourceServerResourceId");
-        }
+        RestoreSource source = restoreSource(subscriptionId, request);
         ServerEntity s = new ServerEntity();
         s.id = UUID.randomUUID();
         s.subscriptionId = subscriptionId;
@@ -137,6 +153,7 @@ public class ServerService {
         applyMaintenance(s, p.maintenanceWindow());
         s.publicNetworkAccess = p.network() == null || !"Disabled".equalsIgnoreCase(p.network().publicNetworkAccess());
         s.parameters = "{}";
+        withinQuota(subscriptionId, null, Quota.of(s.skuName, s.storageGb, s.haMode));
         s.state = ServerLifecycle.accept(OperationKind.Create, null, name);
         s.createdAt = clock.instant();
         s.updatedAt = s.createdAt;
@@ -153,6 +170,8 @@ public class ServerService {
     @Transactional
     public Accepted update(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
         ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
+        Quota.Usage before = Quota.of(s.skuName, s.storageGb, s.haMode);
+        Quota.Usage heldByOthers = heldExcept(subscriptionId, s.id);
         ServerRequest.Properties p = request == null ? new ServerRequest(null, null, null, null).props() : request.props();
         if (p.administratorLogin() != null && !p.administratorLogin().equals(s.adminLogin)) {
             throw ArmException.badRequest("AdministratorLoginCannotChange", "The administrator login of a server cannot change.",
@@ -224,6 +243,9 @@ public class ServerService {
             s.tags = toJson(request.tags());
             changes.put("tags", "changed");
         }
+        Quota.Usage after = Quota.of(s.skuName, s.storageGb, s.haMode);
+        withinQuota(subscriptionId, heldByOthers.plus(before),
+                new Quota.Usage(0, after.vCores() - before.vCores(), after.storageGb() - before.storageGb()));
         s.state = next;
         s.updatedAt = clock.instant();
         OperationEntity op = operations.start(s, OperationKind.Update, toJson(changes));

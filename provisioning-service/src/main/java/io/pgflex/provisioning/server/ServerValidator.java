@@ -33,9 +33,10 @@ public final class ServerValidator {
             throw bad(ErrorCodes.INVALID_PARAMETER_VALUE, "properties.administratorLogin is required.", "properties.administratorLogin");
         }
         String lower = login.toLowerCase(Locale.ROOT);
-        if (RESERVED_LOGINS.contains(lower) || lower.startsWith("pg_")) {
+        if (RESERVED_LOGINS.contains(lower) || lower.startsWith("pg_") || lower.startsWith("pgflex")) {
             throw bad("InvalidAdministratorLogin", "The administrator login '" + login + "' is reserved: it cannot be one of "
-                    + "azure_superuser, admin, administrator, root, guest, public, postgres, nor start with pg_.",
+                    + "azure_superuser, admin, administrator, root, guest, public, postgres, nor start with pg_ or pgflex"
+                    + " (the platform's own roles).",
                     "properties.administratorLogin");
         }
         if (!LOGIN.matcher(login).matches()) {

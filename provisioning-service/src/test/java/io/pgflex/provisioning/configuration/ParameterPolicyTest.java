@@ -29,6 +29,15 @@ class ParameterPolicyTest {
     }
 
     @Test
+    void aValueWithALineBreakIsRefusedBeforeItCanReachPostgresqlConf() {
+        ParameterInfo searchPath = new ParameterInfo("search_path", "\"$user\", public", null, "\"$user\", public", "string",
+                null, null, List.of(), "user", "");
+        ArmException e = assertThrows(ArmException.class, () -> ParameterPolicy.check(searchPath, "public\nshared_preload_libraries = 'evil'"));
+        assertEquals("InvalidParameterValue", e.code());
+        assertDoesNotThrow(() -> ParameterPolicy.check(searchPath, "public, app"));
+    }
+
+    @Test
     void convertsToTheBaseUnit() {
         assertEquals(262144, ParameterPolicy.inBaseUnit(SHARED_BUFFERS, new java.math.BigDecimal(2), "GB").intValue());
         assertEquals(30000, ParameterPolicy.inBaseUnit(STATEMENT_TIMEOUT, new java.math.BigDecimal(30), "s").intValue());

@@ -217,6 +217,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void acceptsATokenOfTheNextKeyDuringARotation() {
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + io.pgflex.testkit.Tokens.withNextKey(SUB, "Owner"))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(200);
+    }
+
+    @Test
+    void refusesATokenWhoseKeyIdIsNotTrusted() {
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + io.pgflex.testkit.Tokens.withUnknownKeyId(SUB, "Owner"))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(401);
+    }
+
+    @Test
+    void refusesATokenSignedByAnotherTrustedKeyThanItsKeyIdNames() {
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + io.pgflex.testkit.Tokens.withMismatchedKeyId(SUB, "Owner"))
+                .queryParam("api-version", Api.VERSION).when().get(BASE).then().statusCode(401);
+    }
+
+    @Test
     void tenantsNeverSeeEachOther() {
         String name = "life-tenant";
         Response created = Api.owner(SUB).body(Api.validBody()).when().put(BASE + "/" + name);

@@ -36,6 +36,8 @@ class ServerValidationTest {
             reserved login admin         | v-admin       | 15 | Standard_D2ds_v5  | GeneralPurpose  | admin      | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
             reserved login azure_superuser | v-azsu      | 15 | Standard_D2ds_v5  | GeneralPurpose  | azure_superuser | S3cret-pass! | 32  | 7  | InvalidAdministratorLogin        | properties.administratorLogin
             login with pg_ prefix        | v-pgprefix    | 15 | Standard_D2ds_v5  | GeneralPurpose  | pg_owner   | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            login of the platform's probe | v-probe     | 15 | Standard_D2ds_v5  | GeneralPurpose  | pgflex_probe | S3cret-pass! | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
+            login with pgflex prefix     | v-pgflex      | 15 | Standard_D2ds_v5  | GeneralPurpose  | PGFLEX_x   | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
             login root                   | v-root        | 15 | Standard_D2ds_v5  | GeneralPurpose  | root       | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
             login with a dash            | v-dash        | 15 | Standard_D2ds_v5  | GeneralPurpose  | app-admin  | S3cret-pass!   | 32    | 7  | InvalidAdministratorLogin        | properties.administratorLogin
             password too short           | v-short       | 15 | Standard_D2ds_v5  | GeneralPurpose  | appadmin   | Ab1!           | 32    | 7  | PasswordNotComplex               | properties.administratorLoginPassword
@@ -136,8 +138,33 @@ class ServerValidationTest {
         Api.owner(SUB).when().delete(Api.servers(SUB, "rg") + "/v-pitr-src").then().statusCode(202);
     }
 
+    @Test
+    void aRestoreNamingAnotherSubscriptionsServerAnswersExactlyAsAMissingServer() {
+        String other = "sub-validation-other";
+        String restore = """
+                {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"%s",
+                 "pointInTimeUTC":"%s"}}""";
+        Api.owner(other).body(Api.validBody()).when().put(Api.servers(other, "rg") + "/v-xsub-src").then().statusCode(201);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> Api.owner(other).when()
+                .get(Api.servers(other, "rg") + "/v-xsub-src").then().extract().path("properties.state"), "Ready"::equals);
+        String at = java.time.Instant.now().minusSeconds(30).toString();
+        var foreign = Api.owner(SUB).body(restore.formatted("/subscriptions/" + other
+                        + "/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-xsub-src", at))
+                .when().put(Api.servers(SUB, "rg") + "/v-xsub").then().statusCode(404).extract();
+        var missing = Api.owner(SUB).body(restore.formatted("/subscriptions/" + SUB
+                        + "/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-xsub-src", at))
+                .when().put(Api.servers(SUB, "rg") + "/v-xsub").then().statusCode(404).extract();
+        assertEquals(missing.body().asString(), foreign.body().asString(), "nothing tells the other subscription's server apart");
+        assertNothingCreated("v-xsub");
+        Api.owner(other).when().delete(Api.servers(other, "rg") + "/v-xsub-src").then().statusCode(202);
+    }
+
     static void assertNothingCreated(String name) {
-        Api.owner(SUB).when().get(Api.servers(SUB, "rg") + "/" + name).then().statusCode(404);
+        assertNothingCreatedIn(SUB, name);
+    }
+
+    static void assertNothingCreatedIn(String subscription, String name) {
+        Api.owner(subscription).when().get(Api.servers(subscription, "rg") + "/" + name).then().statusCode(404);
         QuarkusTransaction.requiringNew().run(() -> {
             assertEquals(0, ServerEntity.count("name", name), "no server row");
             assertEquals(0, OperationEntity.count("serverName", name), "no operation");
