@@ -5,9 +5,6 @@ import io.pgflex.monitoring.MonitoringConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,8 +30,7 @@ public class WebhookSender {
     private final AgroalDataSource db;
     private final MonitoringConfig config;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final WebhookCall http;
 
     private record Delivery(UUID id, String url, String payload, int attempts) {
     }
@@ -42,7 +38,8 @@ public class WebhookSender {
     /** Longer than a run's 20 calls of at most 15 s each. */
     private static final Duration LEASE = Duration.ofMinutes(6);
 
-    public WebhookSender(AgroalDataSource db, MonitoringConfig config, Clock clock) {
+    public WebhookSender(AgroalDataSource db, MonitoringConfig config, Clock clock, io.vertx.core.Vertx vertx) {
+        this.http = new WebhookCall(vertx, java.net.InetAddress::getAllByName);
         this.db = db;
         this.config = config;
         this.clock = clock;
@@ -84,18 +81,12 @@ public class WebhookSender {
     private void send(Delivery d) throws SQLException {
         String error;
         try {
-            String refused = refusedAddress(URI.create(d.url()));
-            if (refused != null) {
-                throw new java.io.IOException(refused);
-            }
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(d.payload())).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2) {
+            int status = http.post(URI.create(d.url()), d.payload(), config.webhookAllowPrivateAddresses());
+            if (status / 100 == 2) {
                 update(d, "UPDATE webhook_deliveries SET attempts = attempts + 1, delivered_at = ? WHERE id = ?", null, clock.instant());
                 return;
             }
-            error = "HTTP " + response.statusCode();
+            error = "HTTP " + status;
         } catch (java.io.IOException | IllegalArgumentException e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         } catch (InterruptedException e) {
@@ -113,20 +104,6 @@ public class WebhookSender {
             update(d, "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
                     error, now.plus(wait));
         }
-    }
-
-    /** Why the URL's host may not be called, or null when it may (see webhook-allow-private-addresses). */
-    String refusedAddress(URI url) throws java.net.UnknownHostException {
-        if (config.webhookAllowPrivateAddresses()) {
-            return null;
-        }
-        for (java.net.InetAddress a : java.net.InetAddress.getAllByName(url.getHost())) {
-            String why = notPublic(a);
-            if (why != null) {
-                return "refused: " + url.getHost() + " is " + why + " (" + a.getHostAddress() + ")";
-            }
-        }
-        return null;
     }
 
     /** Why {@code a} is not a public unicast address a tenant's webhook may reach, or null when it is one. */
