@@ -67,7 +67,9 @@ class KafkaTrustIT {
         var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
                 Topics.SERVERS);
         try (var admin = KafkaBroker.shared().admin()) {
-            assertEquals("-1", admin.describeConfigs(java.util.List.of(topic)).all().get().get(topic).get("retention.ms").value());
+            // the change is accepted before every part of the broker shows it
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals("-1",
+                    admin.describeConfigs(java.util.List.of(topic)).all().get().get(topic).get("retention.ms").value()));
         }
     }
 
