@@ -188,11 +188,7 @@ public final class KafkaSetup {
      * written record means the boundary is open, and the record is dead-lettered by its consumers.
      */
     static int tryWrite(String bootstrap, Path pem, Path ca, String topic) {
-        Map<String, Object> c = new HashMap<>(KafkaTls.client(pem == null ? ca : pem, ca));
-        if (pem == null) {
-            c.remove("ssl.keystore.type");
-            c.remove("ssl.keystore.location");
-        }
+        Map<String, Object> c = new HashMap<>(KafkaTls.client(pem, ca));
         c.put("bootstrap.servers", bootstrap);
         c.put("max.block.ms", 10_000);
         c.put("request.timeout.ms", 5_000);

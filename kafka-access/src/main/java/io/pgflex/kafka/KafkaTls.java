@@ -18,14 +18,17 @@ public final class KafkaTls {
     }
 
     /**
-     * A client's settings: {@code pem} holds the component's certificate and key (pki.sh's NAME.pem),
-     * {@code ca} the platform CA; the broker's name (127.0.0.1 locally) is verified against its certificate.
+     * A client's settings: {@code pem} holds the component's certificate and key (pki.sh's NAME.pem;
+     * null: none, which the broker refuses), {@code ca} the platform CA; the broker's name (127.0.0.1
+     * locally) is verified against its certificate.
      */
     public static Map<String, Object> client(Path pem, Path ca) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("security.protocol", "SSL");
-        c.put("ssl.keystore.type", "PEM");
-        c.put("ssl.keystore.location", pem.toString());
+        if (pem != null) {
+            c.put("ssl.keystore.type", "PEM");
+            c.put("ssl.keystore.location", pem.toString());
+        }
         c.put("ssl.truststore.type", "PEM");
         c.put("ssl.truststore.location", ca.toString());
         c.put("ssl.endpoint.identification.algorithm", "https");

@@ -79,14 +79,7 @@ public final class KafkaBroker implements AutoCloseable {
      * broker refuses): address and mutual TLS, to which a test adds serializers, group and so on.
      */
     public Map<String, Object> clientConfig(String identity) {
-        Map<String, Object> c = new java.util.HashMap<>();
-        if (identity != null) {
-            c.putAll(KafkaTls.client(Pki.pem(identity), Pki.ca()));
-        } else {
-            c.putAll(KafkaTls.client(Pki.pem(KafkaAccess.ADMIN), Pki.ca()));
-            c.remove("ssl.keystore.type");
-            c.remove("ssl.keystore.location");
-        }
+        Map<String, Object> c = new java.util.HashMap<>(KafkaTls.client(identity == null ? null : Pki.pem(identity), Pki.ca()));
         c.put("bootstrap.servers", bootstrapServers());
         return c;
     }
