@@ -83,6 +83,18 @@ public final class ScratchDirs {
 
     /** PgBouncers and routers (HAProxy) that node agents under {@code dir} started: they outlive their agent. */
     private static void stopDaemons(Path dir) {
+        // HAProxy by its configuration file under dir (master and workers): its pid file may be stale after reloads
+        Path root = dir.toAbsolutePath().normalize();
+        ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)
+                && java.util.Arrays.stream(p.info().arguments().orElse(new String[0]))
+                        .anyMatch(a -> a.endsWith("haproxy.cfg") && Path.of(a).toAbsolutePath().normalize().startsWith(root)))
+                .forEach(p -> {
+                    p.destroy();
+                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
+                        p.destroyForcibly();
+                        return p;
+                    }).join();
+                });
         try (Stream<Path> files = Files.walk(dir, 6)) {
             for (Path pidFile : files.filter(f -> List.of("pgbouncer.pid", "haproxy.pid").contains(f.getFileName().toString()))
                     .toList()) {

@@ -226,6 +226,7 @@ public class Router {
                 throw new IllegalStateException("HAProxy did not start: " + r.output().strip());
             }
             awaitWorker(null);
+            masterPid(); // the pid file names the master (not a worker), whatever HAProxy wrote
         } else {
             String before = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
             saveServerState();
@@ -235,6 +236,7 @@ public class Router {
                 throw new IllegalStateException("HAProxy was not reloaded: " + r.output().strip());
             }
             awaitWorker(before);
+            masterPid();
         }
         appliedConfig = conf;
         view = routedView; // status requests see a route once HAProxy has it
@@ -419,6 +421,6 @@ public class Router {
     }
 
     private Long masterPid() {
-        return OsCommands.livePid(dir().resolve("haproxy.pid"), "haproxy");
+        return HaproxyMaster.find(dir().resolve("haproxy.cfg"), dir().resolve("haproxy.pid")).orElse(null);
     }
 }
