@@ -12,8 +12,11 @@ public interface HaConfig {
     Map<String, Agent> agents();
 
 
-    /** Password of the agents' probe role (pgflex.agent.probe-password). */
-    String probePassword();
+    /**
+     * The platform's probe secret (the same as the agents' pgflex.agent.probe-secret): each server's
+     * probe password is derived from it and the server's id ({@link io.pgflex.contracts.agent.Probes#password}).
+     */
+    String probeSecret();
 
     /** How often each HA server's primary is probed (SQL over TLS) and its lease renewed. */
     @WithDefault("500ms")
@@ -31,7 +34,11 @@ public interface HaConfig {
     @WithDefault("3s")
     Duration detectionTimeout();
 
-    /** After an unplanned failover, another one is refused for this long unless forced. */
+    /**
+     * A failover within this of the previous one is logged and announced as a repeated fault. It
+     * is not held back: only a Healthy server (standby synchronous and caught up) fails over, so a
+     * repeated fault loses nothing, and failovers cannot come faster than a standby is rebuilt.
+     */
     @WithDefault("15m")
     Duration quietPeriod();
 

@@ -41,6 +41,17 @@ public interface AgentConfig {
     @WithDefault("1073741824")
     long storageUnitBytes();
 
+    /**
+     * How often the storage guard measures each primary's data directory against its provisioned
+     * size ({@link io.pgflex.agent.storage.StorageGuard}).
+     */
+    @WithDefault("5s")
+    Duration storageGuardInterval();
+
+    /** The share of the provisioned storage at which the guard stops a server's tenants (100: the limit). */
+    @WithDefault("100")
+    double storageLimitPercent();
+
     /** First port handed to an instance. */
     @WithDefault("6000")
     int portRangeStart();
@@ -86,11 +97,20 @@ public interface AgentConfig {
     Duration isolationTimeout();
 
     /**
-     * Password of the role {@code pgflex_probe} (no privileges, TLS and SCRAM only) that ha-service
-     * and standbys' agents probe primaries with; the same on every agent and ha-service. No default:
-     * an agent without one refuses to start.
+     * The platform's probe secret (the same on every agent and ha-service, at least 16 characters):
+     * each server's role {@code pgflex_probe} (no privileges, TLS and SCRAM only), that ha-service and
+     * standbys' agents probe primaries with, gets a password derived from it and the server's id. No
+     * default: an agent without one refuses to start.
      */
-    String probePassword();
+    String probeSecret();
+
+    /**
+     * Where the platform's own connections come from (CIDRs or addresses: the hosts of the agents
+     * and of ha-service): pg_hba admits the probe and replication roles from these only. The
+     * default fits one host (the local stack); an installation over several hosts lists them.
+     */
+    @WithDefault("127.0.0.1/32")
+    java.util.List<String> platformAddresses();
 
     /** PgBouncer program (Debian package pgbouncer). */
     @WithDefault("/usr/sbin/pgbouncer")

@@ -21,7 +21,7 @@ public class AgentDataRootResource implements QuarkusTestResourceLifecycleManage
         port = KafkaBroker.freePort();
         Map<String, String> config = new LinkedHashMap<>(Pki.config(NodeAgentResource.identity("agent-1")));
         config.put("pgflex.agent.data-root", root.resolve("agent").toString());
-        config.put("pgflex.agent.probe-password", NodeAgentResource.probePassword());
+        config.put("pgflex.agent.probe-secret", NodeAgentResource.probeSecret());
         config.put("quarkus.http.test-ssl-port", Integer.toString(port));
         return config;
     }

@@ -17,13 +17,13 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
      * The probe role's password on this JVM's agents (and ha-service): random, kept across Quarkus
      * class-loader restarts (the agents outlive them).
      */
-    public static synchronized String probePassword() {
-        String known = System.getProperty("pgflex.test.probe-password");
+    public static synchronized String probeSecret() {
+        String known = System.getProperty("pgflex.test.probe-secret");
         if (known == null) {
             byte[] b = new byte[18];
             new java.security.SecureRandom().nextBytes(b);
             known = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-            System.setProperty("pgflex.test.probe-password", known);
+            System.setProperty("pgflex.test.probe-secret", known);
         }
         return known;
     }
@@ -116,7 +116,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 "PGFLEX_AGENT_ZONE", a.zone(),
                 "PGFLEX_AGENT_DATA_ROOT", a.root().resolve("agent").toString(),
                 "PGFLEX_AGENT_SOCKET_DIR", a.root().resolve("s").toString(),
-                "PGFLEX_AGENT_PROBE_PASSWORD", probePassword(),
+                "PGFLEX_AGENT_PROBE_SECRET", probeSecret(),
                 "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(a.portBase()),
                 "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(a.portBase() + 199),
                 "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
@@ -126,6 +126,10 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         // minutes of metrics and storage protection in seconds (-Dpgflex.test.storage-unit-bytes to change)
         env.put("PGFLEX_AGENT_METRICS_INTERVAL", "2s");
         env.put("PGFLEX_AGENT_STORAGE_UNIT_BYTES", System.getProperty("pgflex.test.storage-unit-bytes", Long.toString(STORAGE_UNIT_BYTES)));
+        // the hard stop beyond the storage (StorageLimitTest proves it at 100 %) sits at 150 % here: the
+        // e2e fill tests write in 4 MiB steps of a 256 MiB server and must see the read-only path at 95 %
+        // first, which reaches the agents through monitoring and provisioning seconds later
+        env.put("PGFLEX_AGENT_STORAGE_LIMIT_PERCENT", "150");
         env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
         String engineJars = System.getProperty("pgflex.engine-jars");
         if (engineJars != null) {
@@ -188,7 +192,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
             config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
         });
         config.putAll(Pki.config("ha-service"));
-        config.put("pgflex.ha.probe-password", probePassword());
+        config.put("pgflex.ha.probe-secret", probeSecret());
         return config;
     }
 

@@ -13,8 +13,28 @@ import java.util.Properties;
  * Needs the PostgreSQL JDBC driver on the class path.
  */
 public final class Probes {
-    /** The probe role: no privileges, database postgres only, TLS and SCRAM. */
+    /** The probe role: no privileges, database postgres only, TLS and SCRAM, platform addresses only. */
     public static final String ROLE = "pgflex_probe";
+
+    /**
+     * The probe role's password on one server: HMAC-SHA256 of the server's id under the platform's
+     * probe secret (which ha-service and the agents hold, from a file). Each server's probe role so
+     * has its own random-looking password, and one server's (were it ever read off a host) opens
+     * no other server.
+     */
+    public static String password(String probeSecret, String serverId) {
+        if (probeSecret == null || probeSecret.length() < 16) {
+            throw new IllegalArgumentException("the probe secret must be at least 16 characters");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(probeSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal(("pgflex-probe:" + serverId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
 
     private Probes() {
     }
@@ -43,6 +63,9 @@ public final class Probes {
         p.setProperty("user", ROLE);
         p.setProperty("password", password);
         p.setProperty("sslmode", "require");
+        // SCRAM-SHA-256-PLUS bound to this TLS channel, nothing weaker: a host in the middle can
+        // neither downgrade the login to a password in clear nor relay it to the real server
+        p.setProperty("channelBinding", "require");
         p.setProperty("connectTimeout", "1");
         p.setProperty("loginTimeout", "1");
         p.setProperty("socketTimeout", "1");

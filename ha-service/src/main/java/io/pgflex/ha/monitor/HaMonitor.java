@@ -400,7 +400,7 @@ public class HaMonitor {
                 agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true)), side);
         CompletableFuture.runAsync(() -> agents.quick(s.standbyAgent).replicate(s.standbyInstance, standbySpec(s)), side);
         long probeStart = System.nanoTime();
-        boolean answers = Probes.sql(s.primaryHost, s.primaryPort, config.probePassword(), config.probeTimeout().toMillis());
+        boolean answers = Probes.sql(s.primaryHost, s.primaryPort, Probes.password(config.probeSecret(), s.serverId.toString()), config.probeTimeout().toMillis());
         if (answers) {
             lastAnswer.put(s.serverId, probeStart);
             failingSince.remove(s.serverId);

@@ -24,7 +24,7 @@ public final class PostgresConf {
      * @param hostParameters what initdb found this host supports (e.g. dynamic_shared_memory_type: posix
      *                       needs a writable /dev/shm, sysv otherwise); see {@link #hostParameters(String)}
      */
-    public record Input(int major, Sku sku, int port, String listenAddresses, String socketDir, String tlsDir,
+    public record Input(int major, Sku sku, int storageSizeGb, int port, String listenAddresses, String socketDir, String tlsDir,
                         String hbaFile, String logDir, Map<String, String> userParameters, Map<String, String> hostParameters) {
     }
 
@@ -108,7 +108,15 @@ public final class PostgresConf {
         f.put("ssl_ca_file", in.tlsDir() + "/ca.crt");
         f.put("ssl_min_protocol_version", "TLSv1.2");
         f.put("log_directory", in.logDir());
+        // a session's temporary files stay within a tenth of the server's storage (superuser-only, so
+        // no tenant session or parameter lifts it): one query cannot fill the disk the hosts share
+        f.put("temp_file_limit", tempFileLimitKb(in.storageSizeGb()) + "kB");
         return f;
+    }
+
+    /** A tenth of the storage, at least 1 GiB, in kB (temp_file_limit's unit). */
+    static long tempFileLimitKb(int storageSizeGb) {
+        return Math.max(1024L * 1024, storageSizeGb * 1024L * 1024 / 10);
     }
 
     /** pg_stat_statements is always loaded (top queries), beside whatever libraries the user preloads. */

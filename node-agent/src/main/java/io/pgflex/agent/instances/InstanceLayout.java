@@ -51,6 +51,11 @@ public record InstanceLayout(Path root, Path socketDir) {
         return root.resolve("fenced");
     }
 
+    /** Present while the storage guard refuses tenants (the storage reached its limit); holds the reason. */
+    public Path storageBlockedMark() {
+        return root.resolve("storage-blocked");
+    }
+
     /** The replication role ha-service gave the instance (absent: a plain single primary). */
     public Path replicationFile() {
         return root.resolve("replication.json");

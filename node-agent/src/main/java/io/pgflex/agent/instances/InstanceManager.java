@@ -85,7 +85,8 @@ public class InstanceManager {
                     if (!standby(instanceId)) {
                         // roles replicate: a standby gets them from its primary (and is read-only)
                         sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
-                        sql.ensureProbeRole(layout, record.port(), config.probePassword());
+                        sql.ensureProbeRole(layout, record.port(),
+                                io.pgflex.contracts.agent.Probes.password(config.probeSecret(), record.serverId()));
                     }
                     pgbouncer.apply(layout, record);
                     record = record.with(InstanceState.Running, null);
@@ -251,8 +252,18 @@ public class InstanceManager {
         }
         boolean bouncer = state == InstanceState.Running && pgbouncer.running(store.layout(r.instanceId()));
         return new InstanceStatus(r.instanceId(), r.serverId(), state, config.advertisedHost(), r.port(), r.engineVersion(),
-                limits.describe(), r.message(), io.pgflex.agent.pgbouncer.PgBouncerManager.port(r), bouncer,
+                limits.describe(), storageBlocked(store.layout(r.instanceId())).orElse(r.message()),
+                io.pgflex.agent.pgbouncer.PgBouncerManager.port(r), bouncer,
                 caCertificate(store.layout(r.instanceId())));
+    }
+
+    /** Why the storage guard refuses the instance's tenants, while it does. */
+    private static Optional<String> storageBlocked(InstanceLayout layout) {
+        try {
+            return Optional.of(Files.readString(layout.storageBlockedMark()).trim());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The server's CA certificate (public), as clients verify the server with; null before it exists. */
@@ -317,13 +328,13 @@ public class InstanceManager {
     /** Writes postgresql.conf and pg_hba.conf when they changed; returns whether a restart is needed. */
     private boolean writeConfig(InstanceLayout layout, InstanceRecord record, EngineInfo engine, Sku sku) {
         InstanceSpec spec = record.spec();
-        PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, record.port(),
+        PostgresConf.Rendered conf = PostgresConf.render(new PostgresConf.Input(engine.major(), sku, spec.storageSizeGb(), record.port(),
                 config.listenAddresses(), layout.run().toString(), layout.tls().toString(), layout.hbaConf().toString(),
                 layout.log().toString(), withArchiving(layout, record.instanceId(),
                         withReplication(layout, record.instanceId(), postgresParameters(spec))),
                 hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess(),
-                config.routerAddresses());
+                config.routerAddresses(), config.platformAddresses(), !Files.exists(layout.storageBlockedMark()));
         // settings.applied records what the running server last took in (written after its reload or
         // start succeeded), so a reload or restart lost to a crash is done on the next apply
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));

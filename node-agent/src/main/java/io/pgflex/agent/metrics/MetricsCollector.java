@@ -162,7 +162,7 @@ public class MetricsCollector {
     }
 
     private void storage(InstanceRecord record, InstanceLayout layout, Points points) {
-        long[] sizes = ProcessTree.directoryBytes(layout.pgdata(), layout.pgdata().resolve("pg_wal"));
+        long[] sizes = io.pgflex.agent.storage.DirectorySize.bytes(layout.pgdata(), layout.pgdata().resolve("pg_wal"));
         long used = sizes[0];
         long wal = sizes[1];
         long limit = record.spec() == null ? 0 : (long) record.spec().storageSizeGb() * config.storageUnitBytes();

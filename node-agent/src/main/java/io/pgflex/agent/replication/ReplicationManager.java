@@ -208,7 +208,7 @@ public class ReplicationManager {
         boolean running = store.running(instanceId);
         boolean fenced = Files.exists(layout.fencedMark());
         CompletableFuture<Boolean> upstream = probeUpstream && state != null && state.standby() && state.upstream() != null
-                ? CompletableFuture.supplyAsync(() -> reachable(state.upstream())) : CompletableFuture.completedFuture(null);
+                ? CompletableFuture.supplyAsync(() -> reachable(record.serverId(), state.upstream())) : CompletableFuture.completedFuture(null);
         Boolean recovery = null;
         String lsn = null;
         String receive = null;
@@ -254,8 +254,9 @@ public class ReplicationManager {
     }
 
     /** Whether the primary at {@code peer} answers SQL over TLS within about a second (as ha-service's probe). */
-    public boolean reachable(HaPeer peer) {
-        return io.pgflex.contracts.agent.Probes.sql(peer.host(), peer.port(), config.probePassword(), 700);
+    public boolean reachable(String serverId, HaPeer peer) {
+        return io.pgflex.contracts.agent.Probes.sql(peer.host(), peer.port(),
+                io.pgflex.contracts.agent.Probes.password(config.probeSecret(), serverId), 700);
     }
 
     // ---------------------------------------------------------------- promote, fence, rejoin

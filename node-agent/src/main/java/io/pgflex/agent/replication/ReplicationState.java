@@ -44,7 +44,7 @@ public record ReplicationState(String role, long term, HaPeer upstream, List<HaP
         p.put("wal_receiver_status_interval", "1s");
         if (standby() && upstream != null) {
             p.put("primary_conninfo", "host=" + upstream.host() + " port=" + upstream.port() + " user=" + REPLICATION_ROLE
-                    + " passfile=" + passfile + " sslmode=require application_name=" + HaPeer.slotName(selfInstanceId)
+                    + " passfile=" + passfile + " sslmode=require channel_binding=require application_name=" + HaPeer.slotName(selfInstanceId)
                     + " connect_timeout=2 keepalives_idle=5 keepalives_interval=1 keepalives_count=3");
             p.put("primary_slot_name", HaPeer.slotName(selfInstanceId));
             p.put("recovery_target_timeline", "latest");

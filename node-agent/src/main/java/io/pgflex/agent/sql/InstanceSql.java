@@ -22,6 +22,16 @@ import java.util.Properties;
 public class InstanceSql {
     private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
 
+    /**
+     * The agent's statements (role and password changes among them) stay out of everything a tenant
+     * can read, whatever the tenant configured: the server log (log_statement, slow queries, the
+     * statement of an error, auto_explain), pg_stat_statements and pg_stat_activity (the admin login
+     * has pg_monitor). Each is a superuser-only setting, so only the agent's own sessions get it.
+     */
+    static final String UNSEEN = "-c log_statement=none -c log_min_duration_statement=-1 -c log_min_error_statement=panic"
+            + " -c log_duration=off -c auto_explain.log_min_duration=-1 -c pg_stat_statements.track=none"
+            + " -c pg_stat_statements.track_utility=off -c track_activities=off";
+
     public Connection connect(InstanceLayout layout, int port, String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", HbaConf.AGENT_ROLE);
@@ -35,7 +45,7 @@ public class InstanceSql {
         // tenants own databases and may set their search_path: the agent (a superuser) resolves
         // names in pg_catalog only, never in a schema a tenant could fill
         // and writes even while the server is read-only for full storage (default_transaction_read_only)
-        props.setProperty("options", "-c search_path=pg_catalog,pg_temp -c default_transaction_read_only=off");
+        props.setProperty("options", "-c search_path=pg_catalog,pg_temp -c default_transaction_read_only=off " + UNSEEN);
         // the driver itself, not DriverManager: its registry is tied to the class loader that loaded the
         // driver first (a second application in the same JVM, as Quarkus tests start, finds none)
         Connection c = DRIVER.connect("jdbc:postgresql://localhost:" + port + "/", props);

@@ -28,7 +28,7 @@ class HbaConfTest {
     @Test
     void admitsOnlyTlsWithScramFromRuleRanges() {
         String hba = HbaConf.render(List.of(new FirewallRange("office", "192.168.1.0", "192.168.1.255")), true,
-                List.of("10.9.0.7"));
+                List.of("10.9.0.7"), PLATFORM);
         assertTrue(hba.contains("hostssl   all          all           192.168.1.0/24  scram-sha-256"), hba);
         assertTrue(hba.contains("hostssl   all          all           10.9.0.7/32  scram-sha-256"), "the router: " + hba);
         assertTrue(hba.contains("hostnossl all          all           all  reject"), hba);
@@ -38,10 +38,34 @@ class HbaConfTest {
     @Test
     void publicAccessDisabledAdmitsNoOneOverTcp() {
         String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), false,
-                List.of("127.0.0.1/32"));
+                List.of("127.0.0.1/32"), PLATFORM);
         // no client gets in over TCP; pgflex's own probe and replication roles still do (TLS, SCRAM)
         assertFalse(hba.lines().anyMatch(l -> l.matches("hostssl\\s+all\\s+all\\s.*")), hba);
-        assertTrue(hba.lines().anyMatch(l -> l.matches("hostssl\\s+replication\\s+pgflex_replication\\s+all\\s+scram-sha-256")),
+        assertTrue(hba.lines().anyMatch(l -> l.matches("hostssl\\s+replication\\s+pgflex_replication\\s+10\\.20\\.0\\.0/16\\s+scram-sha-256")),
                 hba);
+    }
+
+    static final List<String> PLATFORM = List.of("10.20.0.0/16", "10.30.0.9");
+
+    @Test
+    void admitsTheProbeAndReplicationRolesOnlyFromPlatformAddresses() {
+        String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), true,
+                List.of("127.0.0.1/32"), PLATFORM);
+        List<String> platformLines = hba.lines().filter(l -> l.contains("pgflex_probe") || l.contains("pgflex_replication")).toList();
+        assertEquals(List.of(
+                "hostssl   postgres     pgflex_probe  10.20.0.0/16  scram-sha-256",
+                "hostssl   replication  pgflex_replication  10.20.0.0/16  scram-sha-256",
+                "hostssl   postgres     pgflex_probe  10.30.0.9/32  scram-sha-256",
+                "hostssl   replication  pgflex_replication  10.30.0.9/32  scram-sha-256",
+                "host      all          pgflex_probe  all  reject",
+                "host      all          pgflex_replication  all  reject"), platformLines,
+                "from anywhere else the roles are rejected before the firewall rules' 0.0.0.0/0 line: " + hba);
+        assertTrue(hba.indexOf("pgflex_probe  all  reject") < hba.indexOf("0.0.0.0/0"), hba);
+    }
+
+    @Test
+    void refusesToRenderWithoutPlatformAddresses() {
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of("10.0.0.0/33")));
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PostgresConfTest {
 
     static PostgresConf.Input input(Sku sku, Map<String, String> user) {
-        return new PostgresConf.Input(16, sku, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", user, Map.of());
+        return new PostgresConf.Input(16, sku, 32, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", user, Map.of());
     }
 
     @Test
@@ -35,7 +35,7 @@ class PostgresConfTest {
     @Test
     void writesAStructuredLogTheAgentCanRead() {
         assertEquals("stderr,jsonlog", PostgresConf.render(input(Sku.B1ms, Map.of())).settings().get("log_destination"));
-        var pg14 = new PostgresConf.Input(14, Sku.B1ms, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", Map.of(), Map.of());
+        var pg14 = new PostgresConf.Input(14, Sku.B1ms, 32, 6001, "*", "/x/run", "/x/tls", "/x/conf/pg_hba.conf", "/x/log", Map.of(), Map.of());
         assertEquals("stderr,csvlog", PostgresConf.render(pg14).settings().get("log_destination"));
     }
 
@@ -49,10 +49,22 @@ class PostgresConfTest {
     }
 
     @Test
+    void limitsEachSessionsTemporaryFilesToATenthOfTheStorageWhatEverTheUserSets() {
+        var big = new PostgresConf.Input(16, Sku.D2ds_v5, 1024, 6001, "*", "/r", "/t", "/h", "/l",
+                Map.of("temp_file_limit", "-1"), Map.of());
+        assertEquals(Long.toString(1024L * 1024 * 1024 / 10) + "kB", PostgresConf.render(big).settings().get("temp_file_limit"),
+                "a tenth of 1 TiB, and the user's -1 (no limit) does not win");
+        assertEquals("3355443kB", PostgresConf.render(input(Sku.B1ms, Map.of())).settings().get("temp_file_limit"), "32 GiB");
+        // 8 GiB: a tenth would be 0.8 GiB, but never under 1 GiB
+        var small = new PostgresConf.Input(16, Sku.B1ms, 8, 6001, "*", "/r", "/t", "/h", "/l", Map.of(), Map.of());
+        assertEquals("1048576kB", PostgresConf.render(small).settings().get("temp_file_limit"));
+    }
+
+    @Test
     void keepsTheSharedMemoryTypeInitdbChoseForThisHost() {
         String initdbConf = "#dynamic_shared_memory_type = posix\ndynamic_shared_memory_type = sysv\t\t# the default\n";
         assertEquals(Map.of("dynamic_shared_memory_type", "sysv"), PostgresConf.hostParameters(initdbConf));
-        var s = PostgresConf.render(new PostgresConf.Input(16, Sku.B1ms, 6001, "*", "/r", "/t", "/h", "/l", Map.of(),
+        var s = PostgresConf.render(new PostgresConf.Input(16, Sku.B1ms, 32, 6001, "*", "/r", "/t", "/h", "/l", Map.of(),
                 PostgresConf.hostParameters(initdbConf))).settings();
         assertEquals("sysv", s.get("dynamic_shared_memory_type"));
     }
