@@ -15,6 +15,9 @@ import io.pgflex.contracts.events.StandbyReady;
 import io.pgflex.contracts.events.SwitchoverCompleted;
 import io.pgflex.ha.Agents;
 import io.pgflex.ha.HaConfig;
+import io.pgflex.ha.failover.FailoverDecision;
+import io.pgflex.ha.failover.HaPolicy;
+import io.pgflex.ha.failover.HaSnapshot;
 import io.pgflex.ha.servers.HaServer;
 import io.pgflex.ha.servers.HaState;
 import io.pgflex.support.outbox.Outbox;
@@ -80,6 +83,8 @@ public class HaMonitor {
     private final Map<UUID, Long> askedAt = new ConcurrentHashMap<>();
     /** The primary's LSN when it was made to wait for its standby: Healthy once the standby replayed past it. */
     private final Map<UUID, Long> syncFrom = new ConcurrentHashMap<>();
+    /** Each server's last failover decision (FailoverDecision) with its reason, for the HA status resource. */
+    private final Map<UUID, Decided> lastDecision = new ConcurrentHashMap<>();
     private volatile Thread loop;
 
     private final Leadership leader;
@@ -402,6 +407,7 @@ public class HaMonitor {
         long probeStart = System.nanoTime();
         boolean answers = Probes.sql(s.primaryHost, s.primaryPort, Probes.password(config.probeSecret(), s.serverId.toString()), config.probeTimeout().toMillis());
         if (answers) {
+            decided(s, new FailoverDecision.Decision(FailoverDecision.Action.NONE, "the primary answers"));
             lastAnswer.put(s.serverId, probeStart);
             failingSince.remove(s.serverId);
             agreement.remove(s.serverId);
@@ -418,42 +424,51 @@ public class HaMonitor {
                     || f.isDone() && System.nanoTime() - askedAt.getOrDefault(k, 0L) > 1_000_000_000L;
             return stale ? ask(s) : f;
         });
-        if (downMillis < config.detectionTimeout().toMillis()) {
-            LOG.infof("server %s: primary %s does not answer (%d ms)", s.name, s.primaryInstance, downMillis);
-            return;
+        HaSnapshot.StandbyView view = downMillis < config.detectionTimeout().toMillis() ? null : standbyView(s, asked);
+        FailoverDecision.Decision d = FailoverDecision.decide(new HaSnapshot(false, downMillis,
+                heartbeats.alive(s.primaryAgent, Duration.ofSeconds(3)), view, s.haState == HaState.Healthy, s.lastFailoverAt,
+                clock.instant()), policy());
+        decided(s, d);
+        if (d.action() == FailoverDecision.Action.FAIL_OVER) {
+            failover(s, d.reason(), downMillis, null);
         }
+    }
+
+    private HaPolicy policy() {
+        return new HaPolicy(config.detectionTimeout(), config.quietPeriod());
+    }
+
+    /** Records (and logs, when it changed) the server's last decision with its reason. */
+    private void decided(HaServer s, FailoverDecision.Decision d) {
+        Decided before = lastDecision.put(s.serverId, new Decided(d, clock.instant()));
+        if (d.action() == FailoverDecision.Action.WAIT) {
+            LOG.infof("server %s: %s", s.name, d.reason());
+        } else if (d.action() == FailoverDecision.Action.HOLD) {
+            problem(s.serverId, d.reason());
+        } else if (before != null && before.decision().action() != d.action() && d.action() == FailoverDecision.Action.NONE) {
+            LOG.infof("server %s: %s again", s.name, d.reason());
+        }
+    }
+
+    /** A decision with when it was taken. */
+    public record Decided(FailoverDecision.Decision decision, Instant at) {
+    }
+
+    /** The standby agent's view of the primary, waited for up to 2 s; null when it is too old to decide on. */
+    private HaSnapshot.StandbyView standbyView(HaServer s, CompletableFuture<ReplicationStatus> asked) {
         ReplicationStatus standby;
         try {
             standby = asked.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             agreement.remove(s.serverId);
-            problem(s.serverId, "primary unreachable for " + downMillis + " ms, but the standby's agent does not answer"
-                    + " either (" + e.getMessage() + "): no failover");
-            return;
+            return HaSnapshot.StandbyView.noAnswer(e.getMessage());
         }
         if (System.nanoTime() - askedAt.getOrDefault(s.serverId, 0L) > 2_000_000_000L) {
             agreement.remove(s.serverId); // too old to decide on: ask again next cycle
-            return;
+            return null;
         }
-        if (!Boolean.FALSE.equals(standby.upstreamReachable())) {
-            problem(s.serverId, "primary unreachable from ha-service for " + downMillis + " ms, but the standby reaches it:"
-                    + " no failover (ha-service is cut off, not the primary)");
-            return;
-        }
-        if (!standby.running() || standby.fenced() || !Boolean.TRUE.equals(standby.inRecovery())) {
-            problem(s.serverId, "primary unreachable, but the standby cannot take over (running " + standby.running()
-                    + ", fenced " + standby.fenced() + ")");
-            return;
-        }
-        if (s.lastFailoverAt != null && s.lastFailoverAt.plus(config.quietPeriod()).isAfter(clock.instant())) {
-            problem(s.serverId, "primary unreachable, but a failover happened at " + s.lastFailoverAt + ": no second"
-                    + " unplanned failover within " + config.quietPeriod() + " (a forced failover still may)");
-            return;
-        }
-        String reason = heartbeats.alive(s.primaryAgent, Duration.ofSeconds(3))
-                ? "PostgreSQL on the primary does not answer (its agent is alive) for " + downMillis + " ms"
-                : "the primary's host is unreachable (no agent heartbeat, PostgreSQL does not answer) for " + downMillis + " ms";
-        failover(s, reason, downMillis, null);
+        return HaSnapshot.StandbyView.answer(standby.upstreamReachable(), standby.running(), standby.fenced(),
+                standby.inRecovery());
     }
 
     private CompletableFuture<ReplicationStatus> ask(HaServer s) {
@@ -703,6 +718,11 @@ public class HaMonitor {
         ReplicationStatus.StandbyConnection c = standbySeen.get(s.serverId);
         return s.haState == HaState.Healthy && s.step == null && c != null && "streaming".equals(c.state())
                 && "sync".equals(c.syncState()) && c.lagBytes() <= config.readyLagBytes();
+    }
+
+    /** The server's last failover decision and its reason (empty before its first probe). */
+    public Optional<Decided> lastDecision(UUID id) {
+        return Optional.ofNullable(lastDecision.get(id));
     }
 
     /** For the internal view: since when the primary has not answered, in ms (0 while it answers). */

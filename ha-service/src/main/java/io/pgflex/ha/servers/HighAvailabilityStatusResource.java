@@ -53,6 +53,10 @@ public class HighAvailabilityStatusResource {
         props.put("failoverInProgress", s.step);
         props.put("lastFailoverAt", s.lastFailoverAt == null ? null : s.lastFailoverAt.toString());
         props.put("failovers", s.term);
+        // what the failover decision last concluded, and why (FailoverDecision; absent before the first probe)
+        monitor.lastDecision(s.serverId).ifPresent(d -> props.put("lastDecision", Map.of("action", d.decision().action().name(),
+                "reason", d.decision().reason(), "at", d.at().toString())));
+        props.put("primaryDownMillis", monitor.primaryDownMillis(s.serverId));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", "/subscriptions/" + subscriptionId + "/resourceGroups/" + s.resourceGroup
                 + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/" + name + "/highAvailabilityStatus");
