@@ -107,9 +107,10 @@ public interface AgentConfig {
     /**
      * Where the platform's own connections come from (CIDRs or addresses: the hosts of the agents
      * and of ha-service): pg_hba admits the probe and replication roles from these only. The
-     * default fits one host (the local stack); an installation over several hosts lists them.
+     * default fits one host (the local stack: IPv4 and IPv6 loopback, as "localhost" may resolve to
+     * either); an installation over several hosts lists them.
      */
-    @WithDefault("127.0.0.1/32")
+    @WithDefault("127.0.0.1/32,::1/128")
     java.util.List<String> platformAddresses();
 
     /** PgBouncer program (Debian package pgbouncer). */

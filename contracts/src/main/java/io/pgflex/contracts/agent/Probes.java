@@ -45,20 +45,44 @@ public final class Probes {
         return t;
     });
 
-    /** The probe with an answer within {@code timeoutMillis} (the driver's own timeouts are whole seconds). */
-    public static boolean sql(String host, int port, String password, long timeoutMillis) {
-        try {
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> sql(host, port, password), PROBES)
-                    .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** What a probe found. */
+    public enum Outcome {
+        /** Logged in and answered a query. */
+        ANSWERS,
+        /**
+         * PostgreSQL answered but refused the probe's login (wrong password, no pg_hba line): it is up
+         * and serving, and the probe is misconfigured — never a reason to fail over.
+         */
+        REFUSES_LOGIN,
+        /** Too many connections (53300): alive and serving. */
+        BUSY,
+        /** No answer in time, or not serving (starting up, recovering, shutting down). */
+        DOWN;
+
+        public boolean alive() {
+            return this != DOWN;
         }
     }
 
-    public static boolean sql(String host, int port, String password) {
+    /** Whether the primary is alive (see {@link #probe}). */
+    public static boolean sql(String host, int port, String password, long timeoutMillis) {
+        return probe(host, port, password, timeoutMillis).alive();
+    }
+
+    /** The probe with an answer within {@code timeoutMillis} (the driver's own timeouts are whole seconds). */
+    public static Outcome probe(String host, int port, String password, long timeoutMillis) {
+        try {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> probe(host, port, password), PROBES)
+                    .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return Outcome.DOWN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.DOWN;
+        }
+    }
+
+    static Outcome probe(String host, int port, String password) {
         Properties p = new Properties();
         p.setProperty("user", ROLE);
         p.setProperty("password", password);
@@ -72,11 +96,17 @@ public final class Probes {
         p.setProperty("ApplicationName", "pgflex-health-probe");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            return rs.next();
+            return rs.next() ? Outcome.ANSWERS : Outcome.DOWN;
         } catch (SQLException e) {
             // a primary so busy that it turns the probe away (too many connections: 53300) is alive and
-            // serving; one that is starting up, recovering or shutting down (57P..) is not
-            return "53300".equals(e.getSQLState());
+            // serving, and so is one that refuses the login itself (28P01 password, 28000 pg_hba): a
+            // probe secret that does not match must not look like an outage and fail servers over; one
+            // that is starting up, recovering or shutting down (57P..) is not serving
+            String state = e.getSQLState();
+            if ("53300".equals(state)) {
+                return Outcome.BUSY;
+            }
+            return "28P01".equals(state) || "28000".equals(state) ? Outcome.REFUSES_LOGIN : Outcome.DOWN;
         }
     }
 }

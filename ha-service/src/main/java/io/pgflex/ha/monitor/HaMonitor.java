@@ -206,6 +206,7 @@ public class HaMonitor {
     void cycle(UUID id) {
         HaServer s = load(id);
         if (s == null || s.primaryInstance == null) {
+            lastDecision.remove(id);
             return;
         }
         boolean wanted = !"Disabled".equals(s.haMode);
@@ -405,8 +406,13 @@ public class HaMonitor {
                 agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, true)), side);
         CompletableFuture.runAsync(() -> agents.quick(s.standbyAgent).replicate(s.standbyInstance, standbySpec(s)), side);
         long probeStart = System.nanoTime();
-        boolean answers = Probes.sql(s.primaryHost, s.primaryPort, Probes.password(config.probeSecret(), s.serverId.toString()), config.probeTimeout().toMillis());
-        if (answers) {
+        Probes.Outcome probe = Probes.probe(s.primaryHost, s.primaryPort, Probes.password(config.probeSecret(),
+                s.serverId.toString()), config.probeTimeout().toMillis());
+        if (probe == Probes.Outcome.REFUSES_LOGIN) {
+            problem(s.serverId, "the primary refuses the probe's login (is pgflex.ha.probe-secret the agents' secret, and"
+                    + " ha-service's address in their pgflex.agent.platform-addresses?): PostgreSQL is up, no failover");
+        }
+        if (probe.alive()) {
             decided(s, new FailoverDecision.Decision(FailoverDecision.Action.NONE, "the primary answers"));
             lastAnswer.put(s.serverId, probeStart);
             failingSince.remove(s.serverId);

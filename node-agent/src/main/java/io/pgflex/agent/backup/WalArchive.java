@@ -92,20 +92,22 @@ public class WalArchive {
     }
 
     private void writeScripts(String instanceId, InstanceLayout layout) {
-        // over the agent's HTTPS port on loopback; curl trusts only the platform CA (a copy the postgres user can read)
+        // over the agent's HTTPS port on loopback; curl trusts only the platform CA (a copy the postgres user can read);
+        // HTTP/1.1: 16 MiB bodies over HTTP/2 crawl through its flow control and stalled the agent's event loops
+        // under load (server creation 3x slower in bench/create-servers.sh)
         String url = "https://127.0.0.1:" + port() + "/agent/v1/instances/" + instanceId + "/wal/";
         Path header = layout.conf().resolve("wal.header");
         Path ca = layout.conf().resolve("platform-ca.crt");
         String archive = """
                 #!/bin/sh
                 # pgflex: archive_command — hands one WAL file to the node agent, which seals it into the backup repository
-                exec curl -sS -f --max-time 600 --cacert %s -H @%s -T "$1" "%s$2"
+                exec curl --http1.1 -sS -f --max-time 600 --cacert %s -H @%s -T "$1" "%s$2"
                 """.formatted(ca, header, url);
         String restore = """
                 #!/bin/sh
                 # pgflex: restore_command — fetches one WAL file from the backup repository through the node agent.
                 # 404 ends replay normally (no more WAL); anything else aborts recovery loudly (exit 126)
-                code=$(curl -sS --max-time 600 --cacert %s -H @%s -o "$2.pgflex-part" -w '%%{http_code}' "%s$1")
+                code=$(curl --http1.1 -sS --max-time 600 --cacert %s -H @%s -o "$2.pgflex-part" -w '%%{http_code}' "%s$1")
                 if [ "$code" = 200 ]; then mv "$2.pgflex-part" "$2"; exit 0; fi
                 rm -f "$2.pgflex-part"
                 if [ "$code" = 404 ]; then exit 1; fi

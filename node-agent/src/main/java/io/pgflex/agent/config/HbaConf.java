@@ -14,6 +14,8 @@ public final class HbaConf {
     public static final String PGBOUNCER_ROLE = "pgflex_pgbouncer";
     /** The role ha-service and standbys' agents probe a primary with (no privileges; TLS and SCRAM). */
     public static final String PROBE_ROLE = io.pgflex.contracts.agent.Probes.ROLE;
+    /** The line pg_hba.conf holds while the storage guard refuses the server's tenants. */
+    public static final String TENANTS_REFUSED = "# storage at its limit: no tenant connections until the storage grows";
     /** The role standbys stream WAL as. */
     public static final String REPLICATION_ROLE = "pgflex_replication";
 
@@ -57,7 +59,7 @@ public final class HbaConf {
         out.append("host      all          ").append(PROBE_ROLE).append("  all  reject\n");
         out.append("host      all          ").append(REPLICATION_ROLE).append("  all  reject\n");
         if (!tenantsAdmitted) {
-            out.append("# storage at its limit: no tenant connections until the storage grows\n");
+            out.append(TENANTS_REFUSED).append('\n');
         } else if (publicNetworkAccess) {
             for (String cidr : allowedCidrs(rules, routerAddresses)) {
                 out.append("hostssl   all          all           ").append(cidr).append("  scram-sha-256\n");
@@ -77,19 +79,42 @@ public final class HbaConf {
         return List.copyOf(cidrs);
     }
 
-    /** Addresses or CIDRs as CIDRs, each checked to be IPv4 with a prefix of 0..32. */
+    /** Addresses or CIDRs as CIDRs, each checked: IPv4 with a prefix of 0..32, or an IPv6 literal with 0..128. */
     static List<String> cidrs(List<String> addresses) {
         java.util.LinkedHashSet<String> cidrs = new java.util.LinkedHashSet<>();
         for (String address : addresses) {
-            String cidr = address.trim().contains("/") ? address.trim() : address.trim() + "/32";
-            toLong(cidr.substring(0, cidr.indexOf('/')));
-            int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
-            if (prefix < 0 || prefix > 32) {
-                throw new IllegalArgumentException("not an IPv4 prefix length: " + address);
+            String a = address.trim();
+            boolean v6 = a.contains(":");
+            String cidr = a.contains("/") ? a : a + (v6 ? "/128" : "/32");
+            String host = cidr.substring(0, cidr.indexOf('/'));
+            int prefix;
+            try {
+                prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a prefix length: " + address);
+            }
+            if (v6) {
+                // a literal only (hex digits and colons: never a name to look up)
+                if (!host.matches("[0-9A-Fa-f:]+") || !(parse(host) instanceof java.net.Inet6Address)) {
+                    throw new IllegalArgumentException("not an IPv6 address: " + address);
+                }
+            } else {
+                toLong(host);
+            }
+            if (prefix < 0 || prefix > (v6 ? 128 : 32)) {
+                throw new IllegalArgumentException("not a prefix length: " + address);
             }
             cidrs.add(cidr);
         }
         return List.copyOf(cidrs);
+    }
+
+    private static java.net.InetAddress parse(String literal) {
+        try {
+            return java.net.InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + literal);
+        }
     }
 
     /** The smallest list of CIDR blocks that covers exactly start..end (inclusive IPv4). */

@@ -114,9 +114,9 @@ public final class PostgresConf {
         return f;
     }
 
-    /** A tenth of the storage, at least 1 GiB, in kB (temp_file_limit's unit). */
+    /** A tenth of the storage, at least 1 GiB and at most what PostgreSQL takes (2^31 - 1 kB), in kB. */
     static long tempFileLimitKb(int storageSizeGb) {
-        return Math.max(1024L * 1024, storageSizeGb * 1024L * 1024 / 10);
+        return Math.min(Integer.MAX_VALUE, Math.max(1024L * 1024, storageSizeGb * 1024L * 1024 / 10));
     }
 
     /** pg_stat_statements is always loaded (top queries), beside whatever libraries the user preloads. */

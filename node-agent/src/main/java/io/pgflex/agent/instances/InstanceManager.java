@@ -188,6 +188,29 @@ public class InstanceManager {
                 }
             }
         }
+        probeRolesOfRunningPrimaries();
+    }
+
+    /**
+     * The probe role's password on every running primary, from this agent's probe secret: PostgreSQL
+     * outlives an agent restart, so a new secret (a rotation, an upgrade) reaches the primaries
+     * here rather than at their next apply, which may be far off.
+     */
+    private void probeRolesOfRunningPrimaries() {
+        for (InstanceRecord record : store.records()) {
+            if (record.spec() == null || record.state() != InstanceState.Running || !store.running(record.instanceId())
+                    || standby(record.instanceId())) {
+                continue;
+            }
+            try {
+                synchronized (lock(record.instanceId())) {
+                    sql.ensureProbeRole(store.layout(record.instanceId()), record.port(),
+                            io.pgflex.contracts.agent.Probes.password(config.probeSecret(), record.serverId()));
+                }
+            } catch (RuntimeException | SQLException e) {
+                LOG.warnf("instance %s: probe role not set: %s", record.instanceId(), e.getMessage());
+            }
+        }
     }
 
     /** When each instance that failed to start again may be tried next (exponential backoff). */
@@ -259,8 +282,9 @@ public class InstanceManager {
 
     /** Why the storage guard refuses the instance's tenants, while it does. */
     private static Optional<String> storageBlocked(InstanceLayout layout) {
-        try {
-            return Optional.of(Files.readString(layout.storageBlockedMark()).trim());
+        try (var ch = Files.newByteChannel(layout.storageBlockedMark(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+             var in = java.nio.channels.Channels.newInputStream(ch)) {
+            return Optional.of(new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -334,7 +358,8 @@ public class InstanceManager {
                         withReplication(layout, record.instanceId(), postgresParameters(spec))),
                 hostParameters(layout)));
         String hba = HbaConf.render(spec.firewallRules() == null ? List.of() : spec.firewallRules(), spec.publicNetworkAccess(),
-                config.routerAddresses(), config.platformAddresses(), !Files.exists(layout.storageBlockedMark()));
+                config.routerAddresses(), config.platformAddresses(),
+                !Files.exists(layout.storageBlockedMark(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         // settings.applied records what the running server last took in (written after its reload or
         // start succeeded), so a reload or restart lost to a crash is done on the next apply
         Map<String, String> before = readSettings(layout.conf().resolve("settings.applied"));
@@ -451,6 +476,47 @@ public class InstanceManager {
             Sku sku = Sku.ofApiName(record.spec().skuName()).orElseThrow();
             writeConfig(layout, record, engine, sku);
         }
+    }
+
+    /**
+     * Writes the configuration again and makes sure the running server took in its pg_hba.conf —
+     * reloading even while a restart-only setting is pending (a reload never hurts those) — for
+     * changes of who may connect (the storage guard).
+     */
+    public void applyAccess(String instanceId) {
+        synchronized (lock(instanceId)) {
+            reconfigure(instanceId);
+            InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            InstanceLayout layout = store.layout(instanceId);
+            if (store.running(instanceId) && hbaPending(layout)) {
+                LOG.infof("instance %s: pg_hba.conf changed, reloading", instanceId);
+                os.runAsPostgres(layout.root(), Map.of(), 30, Path.of(engines.resolve(record.engineVersion().split("\\.")[0])
+                        .binDir(), "pg_ctl").toString(), "-D", layout.pgdata().toString(), "reload");
+                Map<String, String> applied = new java.util.HashMap<>(readSettings(layout.conf().resolve("settings.applied")));
+                applied.put("pgflex.hba", written(layout).get("pgflex.hba"));
+                writeSettings(layout.conf().resolve("settings.applied"), applied);
+            }
+        }
+    }
+
+    /**
+     * Whether who may connect is not yet what the storage guard's mark says: pg_hba.conf on disk
+     * disagrees with the mark, or the running server has not taken in the file on disk.
+     */
+    public boolean accessPending(String instanceId) {
+        InstanceLayout layout = store.layout(instanceId);
+        try {
+            boolean refused = Files.readString(layout.hbaConf()).contains(HbaConf.TENANTS_REFUSED);
+            return refused != Files.exists(layout.storageBlockedMark(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || store.running(instanceId) && hbaPending(layout);
+        } catch (IOException e) {
+            return false; // no pg_hba.conf yet: the instance's own apply writes it
+        }
+    }
+
+    private static boolean hbaPending(InstanceLayout layout) {
+        String applied = readSettings(layout.conf().resolve("settings.applied")).get("pgflex.hba");
+        return applied != null && !applied.equals(written(layout).get("pgflex.hba"));
     }
 
     /** Starts the instance's PostgreSQL (and PgBouncer) if it does not run. */

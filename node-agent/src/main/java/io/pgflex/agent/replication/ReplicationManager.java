@@ -96,7 +96,7 @@ public class ReplicationManager {
                               io.quarkus.tls.TlsConfigurationRegistry tls) {
         this.config = config;
         try {
-            this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
                     .sslContext(tls.getDefault().orElseThrow(() -> new IllegalStateException(
                             "no TLS configuration: set pgflex.tls.cert, pgflex.tls.key and pgflex.tls.ca")).createSSLContext())
                     .build();

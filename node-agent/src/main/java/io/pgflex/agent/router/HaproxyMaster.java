@@ -27,7 +27,10 @@ public final class HaproxyMaster {
                 .map(ProcessHandle::pid).findFirst();
         found.ifPresent(pid -> {
             try {
-                Files.writeString(pidFile, pid + "\n");
+                Path next = pidFile.resolveSibling(pidFile.getFileName() + ".next");
+                Files.writeString(next, pid + "\n");
+                Files.move(next, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 // the pid file is a help for others; the master was found all the same
             }
@@ -45,7 +48,7 @@ public final class HaproxyMaster {
     }
 
     private static boolean runs(ProcessHandle p, Path config) {
-        if (!p.isAlive() || !p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)) {
+        if (!p.isAlive() || !p.info().command().map(HaproxyMaster::isHaproxy).orElse(false)) {
             return false;
         }
         String[] args = p.info().arguments().orElse(new String[0]);
@@ -58,7 +61,12 @@ public final class HaproxyMaster {
     }
 
     private static boolean parentIsHaproxy(ProcessHandle p) {
-        return p.parent().flatMap(parent -> parent.info().command()).map(c -> c.endsWith("haproxy")).orElse(false);
+        return p.parent().flatMap(parent -> parent.info().command()).map(HaproxyMaster::isHaproxy).orElse(false);
+    }
+
+    /** The HAProxy program, also once a package upgrade replaced its file ("… (deleted)"). */
+    private static boolean isHaproxy(String command) {
+        return command.endsWith("haproxy") || command.endsWith("haproxy (deleted)");
     }
 
     private static Optional<Long> readPid(Path pidFile) {

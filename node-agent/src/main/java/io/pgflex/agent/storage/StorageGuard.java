@@ -9,7 +9,10 @@ package io.pgflex.agent.storage;
  * grows (or usage falls under {@link #RESUME_PERCENT}).
  */
 public final class StorageGuard {
-    /** Under this share of the limit a blocked server admits tenants again (no flapping at the edge). */
+    /**
+     * Under this share of the limit (or 2 points under the limit, if that is lower) a blocked server
+     * admits tenants again: no flapping at the edge.
+     */
     public static final double RESUME_PERCENT = 98.0;
 
     private StorageGuard() {
@@ -44,9 +47,10 @@ public final class StorageGuard {
             return new Decision(Action.BLOCK, "storage used " + use + " reached the limit: tenant connections refused and"
                     + " ended until the storage grows");
         }
-        if (blocked && percent < Math.min(RESUME_PERCENT, limitPercent)) {
-            return new Decision(Action.UNBLOCK, "storage used " + use + " is under " + Math.min(RESUME_PERCENT, limitPercent)
-                    + " % of the limit again: tenants admitted");
+        double resume = Math.min(RESUME_PERCENT, limitPercent - 2);
+        if (blocked && percent < resume) {
+            return new Decision(Action.UNBLOCK, "storage used " + use + " is under " + resume + " % of the limit again:"
+                    + " tenants admitted");
         }
         return new Decision(Action.NONE, blocked ? "storage used " + use + ": still at the limit, tenants stay refused"
                 : "storage used " + use + ": under the limit");

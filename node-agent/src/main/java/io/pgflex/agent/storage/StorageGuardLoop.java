@@ -6,12 +6,15 @@ import io.pgflex.agent.instances.InstanceLayout;
 import io.pgflex.agent.instances.InstanceManager;
 import io.pgflex.agent.instances.InstanceRecord;
 import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.os.OsCommands;
 import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.InstanceSpec.DesiredState;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,47 +56,65 @@ public class StorageGuardLoop {
         }
     }
 
-    /** Measures one instance and acts on the decision; returns it. */
+    /**
+     * Measures one instance and acts on the decision; returns it. Every step can be run again: the
+     * mark says what is wanted, and each cycle brings pg_hba.conf (and the running server) in line
+     * with it, so a crash or a failed reload between the two is mended on the next cycle; while
+     * blocked, tenant sessions that slipped in are ended again.
+     */
     public StorageGuard.Decision check(String instanceId) {
         InstanceLayout layout = store.layout(instanceId);
-        InstanceRecord record = store.read(instanceId).orElse(null);
-        if (record == null || record.spec() == null) {
+        if (store.read(instanceId).map(r -> r.spec() == null).orElse(true)) {
             return new StorageGuard.Decision(StorageGuard.Action.NONE, "no such instance");
         }
-        long used = DirectorySize.bytes(layout.pgdata(), layout.pgdata().resolve("pg_wal"))[0];
-        long limit = (long) record.spec().storageSizeGb() * config.storageUnitBytes();
-        boolean blocked = Files.exists(layout.storageBlockedMark());
-        StorageGuard.Decision d = StorageGuard.decide(used, limit, config.storageLimitPercent(), !manager.standby(instanceId), blocked);
-        switch (d.action()) {
-            case BLOCK -> manager.locked(instanceId, () -> {
-                write(layout, d.reason());
-                manager.reconfigure(instanceId); // pg_hba without tenants, reloaded
-                endTenantSessions(layout, record.port());
-                return null;
-            });
-            case UNBLOCK -> manager.locked(instanceId, () -> {
-                try {
-                    Files.deleteIfExists(layout.storageBlockedMark());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                manager.reconfigure(instanceId);
-                return null;
-            });
-            case NONE -> {
-                return d;
-            }
+        if (blocked(layout)) {
+            checkpoint(layout, instanceId); // WAL that a checkpoint frees counts no more
         }
-        LOG.warnf("instance %s: storage guard: %s", instanceId, d.reason());
-        return d;
+        return manager.locked(instanceId, () -> {
+            InstanceRecord record = store.read(instanceId).orElse(null);
+            if (record == null || record.spec() == null) {
+                return new StorageGuard.Decision(StorageGuard.Action.NONE, "no such instance");
+            }
+            long used = DirectorySize.bytes(layout.pgdata(), layout.pgdata().resolve("pg_wal"))[0];
+            long limit = (long) record.spec().storageSizeGb() * config.storageUnitBytes();
+            StorageGuard.Decision d = StorageGuard.decide(used, limit, config.storageLimitPercent(),
+                    !manager.standby(instanceId), blocked(layout));
+            switch (d.action()) {
+                case BLOCK -> OsCommands.writeIfChanged(layout.storageBlockedMark(), d.reason() + "\n",
+                        PosixFilePermissions.fromString("rw-------"), config.dataRoot().resolve(".staging"));
+                case UNBLOCK -> {
+                    try {
+                        Files.deleteIfExists(layout.storageBlockedMark());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                case NONE -> {
+                }
+            }
+            if (d.action() != StorageGuard.Action.NONE) {
+                LOG.warnf("instance %s: storage guard: %s", instanceId, d.reason());
+            }
+            if (d.action() != StorageGuard.Action.NONE || manager.accessPending(instanceId)) {
+                manager.applyAccess(instanceId); // pg_hba without (or with) tenants, reloaded
+            }
+            if (blocked(layout)) {
+                endTenantSessions(layout, record.port());
+            }
+            return d;
+        });
     }
 
-    private static void write(InstanceLayout layout, String reason) {
-        try {
-            // the instance root is root's (not the postgres user's): a plain write is safe here
-            Files.writeString(layout.storageBlockedMark(), reason + "\n");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    private static boolean blocked(InstanceLayout layout) {
+        return Files.exists(layout.storageBlockedMark(), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private void checkpoint(InstanceLayout layout, String instanceId) {
+        int port = store.read(instanceId).map(InstanceRecord::port).orElse(0);
+        try (Connection c = sql.connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            LOG.debugf("instance %s: no checkpoint: %s", instanceId, e.getMessage());
         }
     }
 

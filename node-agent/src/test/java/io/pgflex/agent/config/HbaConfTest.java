@@ -64,6 +64,26 @@ class HbaConfTest {
     }
 
     @Test
+    void takesIpv6PlatformAddressesAsLiteralsOnly() {
+        String hba = HbaConf.render(List.of(), true, List.of(), List.of("::1", "fd00::/8"));
+        assertTrue(hba.contains("hostssl   replication  pgflex_replication  ::1/128  scram-sha-256"), hba);
+        assertTrue(hba.contains("hostssl   postgres     pgflex_probe  fd00::/8  scram-sha-256"), hba);
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of("fd00::/129")));
+        assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of("db:host")));
+    }
+
+    @Test
+    void admitsOnlyPgflexRolesWhileTheStorageGuardRefusesTenants() {
+        String hba = HbaConf.render(List.of(new FirewallRange("all", "0.0.0.0", "255.255.255.255")), true,
+                List.of("10.9.0.7"), PLATFORM, false);
+        assertTrue(hba.contains(HbaConf.TENANTS_REFUSED), hba);
+        assertFalse(hba.lines().anyMatch(l -> l.matches("hostssl\\s+all\\s+all\\s.*")), "no firewall or router line: " + hba);
+        assertTrue(hba.lines().anyMatch(l -> l.matches("local\\s+all\\s+all\\s+reject")), "no pooled PgBouncer login: " + hba);
+        assertTrue(hba.contains("pgflex_probe  10.20.0.0/16  scram-sha-256"), "HA goes on: " + hba);
+        assertTrue(hba.lines().anyMatch(l -> l.matches("local\\s+all\\s+pgflex_agent\\s+trust")), hba);
+    }
+
+    @Test
     void refusesToRenderWithoutPlatformAddresses() {
         assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of()));
         assertThrows(IllegalArgumentException.class, () -> HbaConf.render(List.of(), true, List.of(), List.of("10.0.0.0/33")));

@@ -58,6 +58,9 @@ class PostgresConfTest {
         // 8 GiB: a tenth would be 0.8 GiB, but never under 1 GiB
         var small = new PostgresConf.Input(16, Sku.B1ms, 8, 6001, "*", "/r", "/t", "/h", "/l", Map.of(), Map.of());
         assertEquals("1048576kB", PostgresConf.render(small).settings().get("temp_file_limit"));
+        // 32 TiB, the largest size: a tenth would pass PostgreSQL's maximum, which would refuse to start
+        var largest = new PostgresConf.Input(16, Sku.D2ds_v5, 32768, 6001, "*", "/r", "/t", "/h", "/l", Map.of(), Map.of());
+        assertEquals(Integer.MAX_VALUE + "kB", PostgresConf.render(largest).settings().get("temp_file_limit"));
     }
 
     @Test

@@ -87,8 +87,11 @@ class TenantBoundaryTest {
 
     @Test
     void theProbeLogsInWithItsOwnServersPasswordOnly() throws Exception {
-        assertTrue(Probes.sql("127.0.0.1", port, Probes.password(config.probeSecret(), serverId), 5000),
+        assertEquals(Probes.Outcome.ANSWERS, Probes.probe("127.0.0.1", port, Probes.password(config.probeSecret(), serverId), 5000),
                 "the probe as ha-service runs it");
+        assertEquals(Probes.Outcome.REFUSES_LOGIN, Probes.probe("127.0.0.1", port,
+                Probes.password(config.probeSecret(), UUID.randomUUID().toString()), 5000),
+                "a wrong probe password: PostgreSQL is up (no failover), the login is refused");
         SQLException other = assertThrows(SQLException.class,
                 () -> probe(port, Probes.password(config.probeSecret(), UUID.randomUUID().toString()), null).close());
         assertTrue(other.getMessage().contains("password authentication failed"), other.getMessage());

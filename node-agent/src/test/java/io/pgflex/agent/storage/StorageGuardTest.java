@@ -27,4 +27,11 @@ class StorageGuardTest {
         assertEquals(action, d.action(), scenario + ": " + d.reason());
         assertTrue(d.reason().contains(reason), scenario + ": " + d.reason());
     }
+
+    @ParameterizedTest(name = "limit at {0} %: {1} bytes of 1000 while blocked -> {2}")
+    @CsvSource({"90, 890, NONE", "90, 879, UNBLOCK", "100, 979, UNBLOCK", "100, 981, NONE"})
+    void resumesTwoPointsUnderALimitSetBelowTheResumeShare(double limitPercent, long used, Action action) {
+        StorageGuard.Decision d = StorageGuard.decide(used, 1000, limitPercent, true, true);
+        assertEquals(action, d.action(), d.reason());
+    }
 }
