@@ -81,6 +81,15 @@ public final class ScratchDirs {
         }
     }
 
+    /** SIGTERM, and SIGKILL when the process has not ended within 10 s; returns once it has ended. */
+    private static void stop(ProcessHandle p) {
+        p.destroy();
+        p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
+            p.destroyForcibly();
+            return p;
+        }).join();
+    }
+
     /** PgBouncers and routers (HAProxy) that node agents under {@code dir} started: they outlive their agent. */
     private static void stopDaemons(Path dir) {
         // HAProxy by its configuration file under dir (master and workers): its pid file may be stale after reloads
@@ -88,26 +97,14 @@ public final class ScratchDirs {
         ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)
                 && java.util.Arrays.stream(p.info().arguments().orElse(new String[0]))
                         .anyMatch(a -> a.endsWith("haproxy.cfg") && Path.of(a).toAbsolutePath().normalize().startsWith(root)))
-                .forEach(p -> {
-                    p.destroy();
-                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
-                        p.destroyForcibly();
-                        return p;
-                    }).join();
-                });
+                .forEach(ScratchDirs::stop);
         try (Stream<Path> files = Files.walk(dir, 6)) {
             for (Path pidFile : files.filter(f -> List.of("pgbouncer.pid", "haproxy.pid").contains(f.getFileName().toString()))
                     .toList()) {
                 try {
                     long pid = Long.parseLong(Files.readString(pidFile).trim());
                     ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("pgbouncer") || c.endsWith("haproxy"))
-                            .orElse(false)).ifPresent(p -> {
-                                p.destroy();
-                                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
-                                    p.destroyForcibly();
-                                    return p;
-                                }).join();
-                            });
+                            .orElse(false)).ifPresent(ScratchDirs::stop);
                 } catch (IOException | NumberFormatException e) {
                     LOG.warnf("could not stop the process of %s: %s", pidFile, e.getMessage());
                 }

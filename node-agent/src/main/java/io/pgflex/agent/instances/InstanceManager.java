@@ -85,8 +85,7 @@ public class InstanceManager {
                     if (!standby(instanceId)) {
                         // roles replicate: a standby gets them from its primary (and is read-only)
                         sql.ensureAdmin(layout, record.port(), engine.major(), spec.adminLogin(), spec.adminPasswordVerifier());
-                        sql.ensureProbeRole(layout, record.port(),
-                                io.pgflex.contracts.agent.Probes.password(config.probeSecret(), record.serverId()));
+                        ensureProbeRole(layout, record);
                     }
                     pgbouncer.apply(layout, record);
                     record = record.with(InstanceState.Running, null);
@@ -204,13 +203,17 @@ public class InstanceManager {
             }
             try {
                 synchronized (lock(record.instanceId())) {
-                    sql.ensureProbeRole(store.layout(record.instanceId()), record.port(),
-                            io.pgflex.contracts.agent.Probes.password(config.probeSecret(), record.serverId()));
+                    ensureProbeRole(store.layout(record.instanceId()), record);
                 }
             } catch (RuntimeException | SQLException e) {
                 LOG.warnf("instance %s: probe role not set: %s", record.instanceId(), e.getMessage());
             }
         }
+    }
+
+    /** The server's probe role with its password from this agent's probe secret. */
+    private void ensureProbeRole(InstanceLayout layout, InstanceRecord record) throws SQLException {
+        sql.ensureProbeRole(layout, record.port(), io.pgflex.contracts.agent.Probes.password(config.probeSecret(), record.serverId()));
     }
 
     /** When each instance that failed to start again may be tried next (exponential backoff). */
