@@ -184,7 +184,7 @@ class MetricsBench {
 
     /** Median and p95 in ms of {@code runs} metric queries (after 5 unmeasured), timed at a plain JDK HTTP client (HTTPS, as every service speaks). */
     static double[] time(ServiceProcess service, String path, String timespan, String interval, int runs) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(io.pgflex.testkit.Pki.sslContext(null)).build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(io.pgflex.testkit.Pki.sslContext("operator")).build();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
                         + service.port() + path + "?api-version=" + Stack.VERSION + "&metricnames=cpu_percent&timespan="
                         + timespan + "&interval=" + interval + "&aggregation=Average,Maximum"))
@@ -206,7 +206,7 @@ class MetricsBench {
     }
 
     static double ingested(ServiceProcess service) {
-        String text = io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(service.port()).get("/q/metrics").asString();
+        String text = io.pgflex.testkit.Pki.as("operator", "https://127.0.0.1").port(service.port()).get("/q/metrics").asString();
         Matcher m = INGESTED.matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -148,7 +148,7 @@ class MonitoringIT {
                     .then().statusCode(200).extract().jsonPath().getList("value.queryText").toString().contains("INSERT INTO load"));
 
             // Prometheus exposition of the server's metrics
-            String exposition = io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(Stack.monitoring().port())
+            String exposition = io.pgflex.testkit.Pki.as("operator", "https://127.0.0.1").port(Stack.monitoring().port())
                     .get("/metrics").then().statusCode(200).extract().asString();
             assertTrue(exposition.contains("pgflex_server_active_connections{") && exposition.contains("server_name=\"mon-load\""),
                     exposition);

@@ -76,7 +76,7 @@ final class Stack {
 
     /** backup-service's part of the API (what the gateway routes to it), as {@code subscription}'s owner. */
     static RequestSpecification backupApi(String subscription) {
-        return io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(backup().port())
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(backup().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
@@ -102,7 +102,7 @@ final class Stack {
 
     /** monitoring-service's part of the API (metrics, alert rules, slow queries), as {@code subscription}'s owner. */
     static RequestSpecification monitoringApi(String subscription) {
-        return io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(monitoring().port())
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(monitoring().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
@@ -166,14 +166,14 @@ final class Stack {
     }
 
     static RequestSpecification api(String subscription) {
-        return io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(provisioning().port())
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(provisioning().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
 
     /** ha-service's part of the API (what the gateway routes to it), as {@code subscription}'s owner. */
     static RequestSpecification haApi(String subscription) {
-        return io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(ha().port())
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(ha().port())
                 .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
@@ -198,7 +198,7 @@ final class Stack {
         String[] status = new String[1];
         await("operation " + url).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> {
-                    status[0] = io.pgflex.testkit.Pki.as(null, "https://127.0.0.1").port(provisioning().port())
+                    status[0] = io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(provisioning().port())
                             .header("Authorization", "Bearer " + Tokens.of(subscription, "Reader"))
                             .get(URI.create(url).getPath() + "?" + URI.create(url).getQuery()).then().statusCode(200)
                             .extract().path("status");

@@ -20,9 +20,9 @@ import org.awaitility.Awaitility;
  * local stack runs it: HTTPS only, with the certificate of its identity from the test {@link Pki}.
  */
 public final class ServiceProcess implements AutoCloseable {
-    /** Trusts only the platform CA and shows no client certificate (health, and calls that must be refused). */
+    /** Trusts only the platform CA and shows the operator's certificate (services take no caller without one). */
     private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(Pki.sslContext(null)).build();
+        static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(Pki.sslContext("operator")).build();
     }
 
     private final String name;
