@@ -54,6 +54,12 @@ public class Agents {
                 Duration.ofSeconds(5), Duration.ofMinutes(30)));
     }
 
+    /** Whether an agent call failed because the instance is not there (404). */
+    public static boolean notFound(RuntimeException e) {
+        return e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse() != null
+                && w.getResponse().getStatus() == 404;
+    }
+
     private HaConfig.Agent agent(String agentId) {
         HaConfig.Agent agent = config.agents().get(agentId);
         if (agent == null) {

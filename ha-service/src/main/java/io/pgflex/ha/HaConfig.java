@@ -35,6 +35,13 @@ public interface HaConfig {
     Duration detectionTimeout();
 
     /**
+     * From how long without an answer the primary counts as unavailable for the server's status
+     * (properties.state Inaccessible, highAvailability.degradedReason), whatever is decided.
+     */
+    @WithDefault("1s")
+    Duration unavailableAfter();
+
+    /**
      * A failover within this of the previous one is logged and announced as a repeated fault. It
      * is not held back: only a Healthy server (standby synchronous and caught up) fails over, so a
      * repeated fault loses nothing, and failovers cannot come faster than a standby is rebuilt.

@@ -56,7 +56,8 @@ public final class KafkaAccess {
                 List.of(new Reads(Topics.HA, "provisioning-service", true), new Reads(Topics.BACKUPS, "provisioning-service", true),
                         new Reads(Topics.ALERTS, "provisioning-service", true))));
         SERVICES.put("ha-service", new Component(EnumSet.of(EventType.STANDBY_READY, EventType.FAILOVER_TRIGGERED,
-                EventType.FAILOVER_COMPLETED, EventType.SWITCHOVER_COMPLETED, EventType.HA_DEGRADED, EventType.HA_STATE_CHANGED),
+                EventType.FAILOVER_COMPLETED, EventType.SWITCHOVER_COMPLETED, EventType.HA_DEGRADED, EventType.HA_STATE_CHANGED,
+                EventType.FAILOVER_REFUSED),
                 List.of(new Reads(Topics.SERVERS, "ha-service", true),
                         new Reads(Topics.AGENT_HEARTBEATS, "ha-service-heartbeats", false))));
         SERVICES.put("backup-service", new Component(EnumSet.of(EventType.BACKUP_STARTED, EventType.BACKUP_COMPLETED,

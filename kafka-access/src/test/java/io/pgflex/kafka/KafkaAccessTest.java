@@ -34,7 +34,7 @@ class KafkaAccessTest {
                         "monitoring-service may write only [pgflex.alerts, pgflex.servers.dlq, pgflex.metrics.dlq]"),
                 Arguments.of("monitoring-service", Operation.READ, "pgflex.metrics", true, "monitoring-service consumes pgflex.metrics"),
                 Arguments.of("ha-service", Operation.WRITE, "pgflex.ha", true,
-                        "ha-service publishes StandbyReady, FailoverTriggered, FailoverCompleted, SwitchoverCompleted, HaDegraded, HaStateChanged"),
+                        "ha-service publishes StandbyReady, FailoverTriggered, FailoverCompleted, SwitchoverCompleted, HaDegraded, HaStateChanged, FailoverRefused"),
                 Arguments.of("ha-service", Operation.WRITE, "pgflex.agent-heartbeats.dlq", false,
                         "ha-service may write only [pgflex.ha, pgflex.servers.dlq]"),
                 Arguments.of("backup-service", Operation.READ, "pgflex.metrics", false,

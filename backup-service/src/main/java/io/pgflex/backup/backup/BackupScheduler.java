@@ -28,7 +28,7 @@ public class BackupScheduler {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${pgflex.backup-service.scheduler-interval:30s}", delayed = "2s",
+    @Scheduled(every = "${pgflex.backup-service.scheduler-interval:5s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         backups.poll();

@@ -75,32 +75,35 @@ public class Backups {
         List<BackupEntity> running = QuarkusTransaction.requiringNew().call(
                 () -> BackupEntity.<BackupEntity>list("state", BackupEntity.State.Running));
         for (BackupEntity b : running) {
+            boolean answered = false;
+            boolean known = false;
+            String error = null;
             try {
                 BackupJob job = agents.quick(b.agentId).backup(b.instanceId, b.id.toString());
+                answered = true;
+                known = true;
                 if ("Completed".equals(job.state())) {
                     complete(b.id, job);
+                    continue;
                 } else if ("Failed".equals(job.state())) {
                     fail(b.id, job.error());
+                    continue;
                 }
             } catch (WebApplicationException e) {
-                // a 404 right after the record may only mean the agent has not been asked yet
-                if (e.getResponse() != null && e.getResponse().getStatus() == 404
-                        && b.startedAt.plusSeconds(30).isBefore(clock.instant())) {
-                    fail(b.id, "the node agent no longer knows the backup (it restarted while the backup ran)");
-                } else {
-                    timeoutOrWait(b, e);
-                }
+                answered = e.getResponse() != null && e.getResponse().getStatus() == 404;
+                error = message(e);
             } catch (RuntimeException e) {
-                timeoutOrWait(b, e);
+                error = message(e);
             }
-        }
-    }
-
-    private void timeoutOrWait(BackupEntity b, RuntimeException e) {
-        if (b.startedAt.plus(config.backupTimeout()).isBefore(clock.instant())) {
-            fail(b.id, "no word from node agent " + b.agentId + " for " + config.backupTimeout() + ": " + message(e));
-        } else {
-            LOG.debugf("backup %s: agent %s not answering (%s); asking again", b.name, b.agentId, message(e));
+            BackupPolicy policy = QuarkusTransaction.requiringNew().call(() -> BackupPolicy.findById(b.serverId));
+            boolean moved = policy != null && policy.primaryInstance != null && !policy.primaryInstance.equals(b.instanceId);
+            Due end = giveUp(answered, known, moved, java.time.Duration.between(b.startedAt, clock.instant()),
+                    config.backupTimeout());
+            if (end.due()) {
+                fail(b.id, end.reason() + (error == null ? "" : ": " + error));
+            } else if (error != null) {
+                LOG.debugf("backup %s: agent %s: %s; asking again", b.name, b.agentId, error);
+            }
         }
     }
 
@@ -163,27 +166,58 @@ public class Backups {
             return true;
         }
         return nextAutomatic(last.state == BackupEntity.State.Failed, last.startedAt, last.instanceId, p.primaryInstance,
-                config.fullBackupInterval(), now).due();
+                p.restorableFrom != null, config.fullBackupInterval(), now).due();
     }
 
     /** Whether an automatic backup is due now, and why (see {@link #nextAutomatic}). */
     public record Due(boolean due, String reason) {
     }
 
+    /** How soon a failed backup of a server without any restore point is tried again (a failover may have cut it short). */
+    static final java.time.Duration FIRST_RETRY = java.time.Duration.ofSeconds(15);
+
     /**
      * When the next automatic backup runs after the last one: a full interval after a success; after
      * a failure, at once when the primary has moved since (a failover cut the backup short: the new
-     * primary has none yet), else 5 minutes later (what failed may still be failing).
+     * primary has none yet), within 15 s for a server that has no restore point at all (its first
+     * backup must not wait: the primary's move may simply not be known here yet), else 5 minutes
+     * later (what failed may still be failing).
      */
     static Due nextAutomatic(boolean lastFailed, Instant lastStarted, String lastInstance, String primaryInstance,
-                             java.time.Duration interval, Instant now) {
+                             boolean restorable, java.time.Duration interval, Instant now) {
         if (lastFailed && primaryInstance != null && !primaryInstance.equals(lastInstance)) {
             return new Due(true, "the last backup failed on " + lastInstance + " and the primary is now " + primaryInstance);
         }
-        java.time.Duration retry = java.time.Duration.ofMinutes(5);
+        java.time.Duration retry = restorable ? java.time.Duration.ofMinutes(5) : FIRST_RETRY;
         java.time.Duration wait = lastFailed && retry.compareTo(interval) < 0 ? retry : interval;
         boolean due = !lastStarted.plus(wait).isAfter(now);
-        return new Due(due, (lastFailed ? "retry " : "interval ") + wait + (due ? " has passed" : " has not passed"));
+        return new Due(due, (lastFailed ? (restorable ? "retry " : "no restore point yet: retry ") : "interval ") + wait
+                + (due ? " has passed" : " has not passed"));
+    }
+
+    /**
+     * What becomes of a backup that is Running here, from its agent's answer: a backup on an instance
+     * that is no longer the primary, whose agent does not answer, is failed at once (the host was
+     * lost in a failover: waiting out the backup timeout would hold up the new primary's backup).
+     *
+     * @param agentAnswered the agent answered (with the job, or 404)
+     * @param agentKnowsIt  the agent knows the job
+     * @param primaryMoved  the server's primary is another instance now
+     * @param age           how long ago the backup was recorded
+     */
+    static Due giveUp(boolean agentAnswered, boolean agentKnowsIt, boolean primaryMoved, java.time.Duration age,
+                      java.time.Duration timeout) {
+        if (agentAnswered && !agentKnowsIt && age.compareTo(java.time.Duration.ofSeconds(30)) > 0) {
+            return new Due(true, "the node agent no longer knows the backup (it restarted while the backup ran)");
+        }
+        if (!agentAnswered && primaryMoved) {
+            return new Due(true, "the primary moved to another instance while the backup ran, and the old one's agent"
+                    + " does not answer");
+        }
+        if (!agentAnswered && age.compareTo(timeout) > 0) {
+            return new Due(true, "no word from the node agent for " + timeout);
+        }
+        return new Due(false, "the backup runs");
     }
 
     static String message(Throwable e) {

@@ -31,8 +31,11 @@ public interface BackupServiceConfig {
     @WithDefault("6h")
     Duration backupTimeout();
 
-    /** How often the scheduler looks for due backups and finished jobs (tests: 1s). */
-    @WithDefault("30s")
+    /**
+     * How often the scheduler looks for due backups and finished jobs (tests: 1s): a backup cut short
+     * by a failover is retried on the new primary within this.
+     */
+    @WithDefault("5s")
     Duration schedulerInterval();
 
     /** How often expired backups and WAL are removed. */

@@ -64,7 +64,7 @@ public class RestoreDrills {
         runner.shutdownNow();
     }
 
-    @Scheduled(every = "${pgflex.backup-service.scheduler-interval:30s}", delayed = "20s",
+    @Scheduled(every = "${pgflex.backup-service.scheduler-interval:5s}", delayed = "20s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         if (config.drillInterval().isZero() || busy.get()) {

@@ -25,6 +25,7 @@ public enum EventType {
     SWITCHOVER_COMPLETED(SwitchoverCompleted.class, Topics.HA),
     HA_DEGRADED(HaDegraded.class, Topics.HA),
     HA_STATE_CHANGED(HaStateChanged.class, Topics.HA),
+    FAILOVER_REFUSED(FailoverRefused.class, Topics.HA),
     BACKUP_STARTED(BackupStarted.class, Topics.BACKUPS),
     BACKUP_COMPLETED(BackupCompleted.class, Topics.BACKUPS),
     BACKUP_FAILED(BackupFailed.class, Topics.BACKUPS),

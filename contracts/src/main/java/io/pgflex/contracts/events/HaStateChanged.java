@@ -8,7 +8,10 @@ import java.time.Instant;
  * when it has one). {@code generation} grows with every change, so a consumer keeps the newest.
  * Topic {@link Topics#HA}.
  *
- * @param state NotEnabled, CreatingStandby, ReplicatingData, Healthy, FailingOver or RemovingStandby
+ * @param state            NotEnabled, CreatingStandby, ReplicatingData, Healthy, FailingOver or RemovingStandby
+ * @param primaryAvailable whether the primary answers (version 2; null in version 1 events): false from
+ *                         about a second without an answer until a primary answers again, whatever
+ *                         the state (the resource then shows Inaccessible, and degradedReason says why)
  */
 public record HaStateChanged(
         String serverId,
@@ -20,6 +23,7 @@ public record HaStateChanged(
         HaMember primary,
         HaMember standby,
         String degradedReason,
-        Instant changedAt) implements PgflexEvent {
-    public static final int VERSION = 1;
+        Instant changedAt,
+        Boolean primaryAvailable) implements PgflexEvent {
+    public static final int VERSION = 2;
 }

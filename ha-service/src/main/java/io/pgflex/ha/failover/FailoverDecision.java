@@ -40,6 +40,10 @@ public final class FailoverDecision {
                     + policy.detectionTimeout().toMillis() + " ms" + (s.primaryAgentAlive() ? "; its agent is alive and"
                     + " restarts a crashed PostgreSQL in place meanwhile)" : ")"));
         }
+        if (!s.synchronous()) {
+            return new Decision(Action.HOLD, "the primary does not answer for " + down + " ms, but the standby is not"
+                    + " confirmed synchronous: promoting it could lose acknowledged commits");
+        }
         StandbyView v = s.standby();
         if (v == null) {
             return new Decision(Action.WAIT, "the primary does not answer for " + down + " ms; asking the standby's agent");
@@ -56,10 +60,6 @@ public final class FailoverDecision {
             return new Decision(Action.HOLD, "the primary does not answer for " + down + " ms, but the standby cannot take"
                     + " over (running " + v.running() + ", fenced " + v.fenced() + ", in recovery " + v.inRecovery() + ")");
         }
-        if (!s.synchronous()) {
-            return new Decision(Action.HOLD, "the primary does not answer for " + down + " ms, but the standby is not"
-                    + " confirmed synchronous: promoting it could lose acknowledged commits");
-        }
         String cause = s.primaryAgentAlive()
                 ? "PostgreSQL on the primary does not answer (its agent is alive, but did not bring it back) for " + down + " ms"
                 : "the primary's host is unreachable (no agent heartbeat, PostgreSQL does not answer) for " + down + " ms";
@@ -68,5 +68,14 @@ public final class FailoverDecision {
                     + " failover, failed over again since the standby is synchronous (nothing acknowledged is lost)";
         }
         return new Decision(Action.FAIL_OVER, cause);
+    }
+
+    /**
+     * Whether the primary counts as unavailable for the server's status: it has not answered for
+     * {@link HaPolicy#unavailableAfter} (a single slow probe is not an outage), whatever {@link #decide}
+     * concluded — waiting for an in-place restart and holding back a failover leave nobody connected alike.
+     */
+    public static boolean unavailable(HaSnapshot s, HaPolicy policy) {
+        return !s.primaryAnswers() && s.primaryDownMillis() >= policy.unavailableAfter().toMillis();
     }
 }

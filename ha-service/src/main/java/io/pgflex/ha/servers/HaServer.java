@@ -95,6 +95,14 @@ public class HaServer extends PanacheEntityBase {
     public String pendingOperation;
     @Column(name = "last_failover_at")
     public Instant lastFailoverAt;
+    /** Why the primary counts as unavailable (null while it answers): the failover decision's reason. */
+    @Column(name = "unavailable_reason")
+    public String unavailableReason;
+
+    /** The reason the resource shows: the primary's unavailability first, else why there is no synchronous standby. */
+    public String shownReason() {
+        return unavailableReason != null ? unavailableReason : degradedReason;
+    }
 
     public io.pgflex.contracts.events.HaMember primary() {
         return primaryInstance == null ? null : new io.pgflex.contracts.events.HaMember(primaryAgent, primaryInstance,

@@ -79,14 +79,10 @@ public class ServerEventsListener {
         } else if (event.payload() instanceof HaDesired desired) {
             server = desired(server, serverId, desired);
         } else if (event.payload() instanceof FailoverRequested request && server != null) {
-            if (server.haState == HaState.Healthy && server.step == null) {
-                server.pendingMode = request.mode();
-                server.pendingOperation = request.operationId();
-                LOG.infof("server %s: %s requested (operation %s)", server.name, request.mode(), request.operationId());
-            } else {
-                LOG.warnf("server %s: %s refused: HA is %s%s", server.name, request.mode(), server.haState,
-                        server.step == null ? "" : " (" + server.step + ")");
-            }
+            // recorded only: whether it is carried out is decided by the HA state machine (RequestDecision)
+            server.pendingMode = request.mode();
+            server.pendingOperation = request.operationId();
+            LOG.infof("server %s: %s requested (operation %s)", server.name, request.mode(), request.operationId());
         } else if (event.payload() instanceof ServerDeleted && server != null) {
             server.delete();
             LOG.infof("server %s deleted: no longer tracked", serverId);

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FailoverDecisionTest {
-    static final HaPolicy POLICY = new HaPolicy(Duration.ofSeconds(3), Duration.ofMinutes(15));
+    static final HaPolicy POLICY = new HaPolicy(Duration.ofSeconds(3), Duration.ofMinutes(15), Duration.ofSeconds(1));
     static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
     /** The standby's agent: the primary is gone from its side too; the standby streams no more, ready to take over. */
     static final StandbyView AGREES = StandbyView.answer(false, true, false, true);
@@ -62,9 +62,29 @@ class FailoverDecisionTest {
                 Arguments.of("second fault within the quiet period, standby not synchronous",
                         new HaSnapshot(false, 3300, false, AGREES, false, NOW.minusSeconds(240), NOW),
                         Action.HOLD, "not confirmed synchronous"),
+                Arguments.of("primary gone while the standby is still catching up (no standby view asked)",
+                        new HaSnapshot(false, 5000, false, null, false, null, NOW),
+                        Action.HOLD, "not confirmed synchronous"),
                 Arguments.of("a fault long after the last failover",
                         new HaSnapshot(false, 3300, false, AGREES, true, NOW.minus(Duration.ofDays(2)), NOW),
                         Action.FAIL_OVER, "for 3300 ms"));
+    }
+
+    static Stream<Arguments> availability() {
+        return Stream.of(
+                Arguments.of("the primary answers", new HaSnapshot(true, 0, true, null, true, null, NOW), false),
+                Arguments.of("one slow probe (600 ms): not an outage yet", down(600, true, null), false),
+                Arguments.of("1.2 s without an answer, waiting for an in-place restart", down(1200, true, null), true),
+                Arguments.of("held back (ha-service may be cut off): nobody connects either", down(8000, false,
+                        StandbyView.noAnswer("connection refused")), true),
+                Arguments.of("a server without a synchronous standby, primary gone",
+                        new HaSnapshot(false, 5000, false, null, false, null, NOW), true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("availability")
+    void tellsWhetherThePrimaryCountsAsUnavailable(String scenario, HaSnapshot snapshot, boolean unavailable) {
+        assertEquals(unavailable, FailoverDecision.unavailable(snapshot, POLICY), scenario);
     }
 
     @ParameterizedTest(name = "{0}")

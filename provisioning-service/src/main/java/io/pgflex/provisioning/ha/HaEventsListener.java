@@ -1,6 +1,7 @@
 package io.pgflex.provisioning.ha;
 
 import io.pgflex.contracts.events.FailoverCompleted;
+import io.pgflex.contracts.events.FailoverRefused;
 import io.pgflex.contracts.events.HaMember;
 import io.pgflex.contracts.events.HaStateChanged;
 import io.pgflex.contracts.events.SwitchoverCompleted;
@@ -53,6 +54,8 @@ public class HaEventsListener {
             complete(done.operationId(), "failed over to " + done.newPrimaryInstanceId());
         } else if (event.payload() instanceof SwitchoverCompleted done && done.operationId() != null) {
             complete(done.operationId(), "switched over to " + done.newPrimaryInstanceId());
+        } else if (event.payload() instanceof FailoverRefused refused && refused.operationId() != null) {
+            refuse(refused);
         }
     }
 
@@ -64,6 +67,7 @@ public class HaEventsListener {
         s.haGeneration = changed.generation();
         s.haState = changed.state();
         s.haDegradedReason = changed.degradedReason();
+        s.primaryAvailable = !Boolean.FALSE.equals(changed.primaryAvailable()); // v1 events do not say: available
         HaMember p = changed.primary();
         if (p != null && !p.instanceId().equals(s.instanceId)) {
             LOG.infof("server %s: instance %s on %s is the primary now (was %s on %s)", s.name, p.instanceId(), p.agentId(),
@@ -86,6 +90,26 @@ public class HaEventsListener {
         // the route again on every change (rare): a member left out while its agent did not answer
         // (a lost host) comes back into it with the next change, even when nothing else of it changed
         outbox.publish(endpoints.route(s, changed.operationId()));
+    }
+
+    /** ha-service decided not to carry out a requested failover: the operation fails with its reason. */
+    private void refuse(FailoverRefused refused) {
+        OperationEntity op = OperationEntity.findById(UUID.fromString(refused.operationId()),
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (op == null || op.status.done()) {
+            return;
+        }
+        op.status = OperationStatus.Failed;
+        op.errorCode = "FailoverRefused";
+        op.errorMessage = "The " + refused.mode() + " was not carried out: " + refused.reason() + ".";
+        op.endedAt = clock.instant();
+        op.leaseUntil = null;
+        ServerEntity s = ServerEntity.lockById(op.serverId);
+        if (s != null) {
+            s.state = io.pgflex.provisioning.server.ServerLifecycle.failed(op.kind, s.state);
+            s.updatedAt = clock.instant();
+        }
+        LOG.warnf("operation %s: restart with failover of %s refused by ha-service: %s", op.id, op.serverName, refused.reason());
     }
 
     /** A restart with failover ends when ha-service says the roles changed. */

@@ -92,6 +92,17 @@ public class ServerEntity extends PanacheEntityBase {
     public long haGeneration;
     @Column(name = "ha_degraded_reason")
     public String haDegradedReason;
+    /** Whether the primary answers, as ha-service last announced it (HA servers only). */
+    @Column(name = "primary_available", nullable = false)
+    public boolean primaryAvailable = true;
+
+    /**
+     * properties.state as the user sees it: the lifecycle state, except that a Ready server whose
+     * primary does not answer (nobody can connect) is Inaccessible until a primary answers again.
+     */
+    public ServerState shownState() {
+        return state == ServerState.Ready && !primaryAvailable ? ServerState.Inaccessible : state;
+    }
     @Column(name = "standby_agent_id")
     public String standbyAgentId;
     @Column(name = "standby_instance_id")

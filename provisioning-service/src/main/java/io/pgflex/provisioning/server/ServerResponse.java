@@ -42,8 +42,9 @@ public record ServerResponse(String id, String name, String type, String locatio
     }
 
     /**
-     * @param degradedReason pgflex's addition: why the server runs without a synchronous standby
-     *                       right now (writes are not waiting for one), null when it has one
+     * @param degradedReason pgflex's addition: why the primary does not answer, or else why the server
+     *                       runs without a synchronous standby right now (writes are not waiting for
+     *                       one); null when all is well
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HighAvailability(String mode, String state, String standbyAvailabilityZone, String degradedReason) {
@@ -75,7 +76,7 @@ public record ServerResponse(String id, String name, String type, String locatio
                         new MaintenanceWindow(s.maintenanceCustom ? "Enabled" : "Disabled", s.maintenanceDay, s.maintenanceHour,
                                 s.maintenanceMinute),
                         new Network(s.publicNetworkAccess ? "Enabled" : "Disabled"),
-                        s.availabilityZone, s.state.name(), placed ? endpointHost : null, placed ? s.endpointPort : null,
+                        s.availabilityZone, s.shownState().name(), placed ? endpointHost : null, placed ? s.endpointPort : null,
                         connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits, s.caCertificate));
     }
 

@@ -272,17 +272,17 @@ public class ServerService {
         return new Accepted(s, operations.start(s, kind, toJson(detail == null ? Map.of() : detail)), false);
     }
 
-    /** A restart with failover: only with HA on and a standby ready to take over (Healthy). */
+    /**
+     * A restart with failover: only with HA on. Whether the standby can take over now is decided by
+     * ha-service (RequestDecision), which carries it out or refuses it with a reason (FailoverRefused:
+     * the operation ends failed).
+     */
     @Transactional
     public Accepted restartWithFailover(String subscriptionId, String resourceGroup, String name, String failoverMode) {
         ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
         if ("Disabled".equals(s.haMode)) {
             throw ArmException.badRequest("HighAvailabilityNotEnabled",
                     "restartWithFailover needs a server with high availability enabled.", "restartWithFailover");
-        }
-        if (!"Healthy".equals(s.haState)) {
-            throw new ArmException(409, "StandbyNotReady", "The standby cannot take over now: high availability is "
-                    + s.haState + (s.haDegradedReason == null ? "" : " (" + s.haDegradedReason + ")") + ".", null);
         }
         return action(s, OperationKind.Restart, Map.of("restartWithFailover", true, "failoverMode", failoverMode));
     }

@@ -1,7 +1,8 @@
-package io.pgflex.ha.servers;
+package io.pgflex.ha.api;
 
 import io.pgflex.contracts.agent.ReplicationStatus;
-import io.pgflex.ha.monitor.HaMonitor;
+import io.pgflex.ha.monitor.Observations;
+import io.pgflex.ha.servers.HaServer;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
 import io.pgflex.support.errors.ArmException;
@@ -22,9 +23,9 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class HighAvailabilityStatusResource {
     private final TenantGuard guard;
-    private final HaMonitor monitor;
+    private final Observations monitor;
 
-    public HighAvailabilityStatusResource(TenantGuard guard, HaMonitor monitor) {
+    public HighAvailabilityStatusResource(TenantGuard guard, Observations monitor) {
         this.guard = guard;
         this.monitor = monitor;
     }
@@ -50,6 +51,8 @@ public class HighAvailabilityStatusResource {
         props.put("standbyReplayLagBytes", c == null ? null : c.lagBytes());
         props.put("failoverReady", monitor.failoverReady(s));
         props.put("degradedReason", s.degradedReason);
+        props.put("primaryAvailable", s.unavailableReason == null);
+        props.put("unavailableReason", s.unavailableReason);
         props.put("failoverInProgress", s.step);
         props.put("lastFailoverAt", s.lastFailoverAt == null ? null : s.lastFailoverAt.toString());
         props.put("failovers", s.term);

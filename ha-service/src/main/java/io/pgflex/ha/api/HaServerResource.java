@@ -1,4 +1,6 @@
-package io.pgflex.ha.servers;
+package io.pgflex.ha.api;
+
+import io.pgflex.ha.servers.HaServer;
 
 import io.pgflex.support.errors.ArmException;
 import jakarta.ws.rs.GET;
@@ -16,12 +18,12 @@ public class HaServerResource {
     public record View(String serverId, String name, String haMode, String haState, int eventsHandled, String lastEventType,
                        io.pgflex.contracts.events.HaMember primary, io.pgflex.contracts.events.HaMember standby,
                        String degradedReason, String step, long term, java.time.Instant lastFailoverAt,
-                       long primaryDownMillis) {
+                       long primaryDownMillis, String unavailableReason) {
     }
 
-    private final io.pgflex.ha.monitor.HaMonitor monitor;
+    private final io.pgflex.ha.monitor.Observations monitor;
 
-    public HaServerResource(io.pgflex.ha.monitor.HaMonitor monitor) {
+    public HaServerResource(io.pgflex.ha.monitor.Observations monitor) {
         this.monitor = monitor;
     }
 
@@ -31,6 +33,7 @@ public class HaServerResource {
         HaServer s = HaServer.<HaServer>findByIdOptional(serverId)
                 .orElseThrow(() -> ArmException.notFound("ha-service does not track server " + serverId));
         return new View(s.serverId.toString(), s.name, s.haMode, s.haState.name(), s.eventsHandled, s.lastEventType,
-                s.primary(), s.standby(), s.degradedReason, s.step, s.term, s.lastFailoverAt, monitor.primaryDownMillis(serverId));
+                s.primary(), s.standby(), s.degradedReason, s.step, s.term, s.lastFailoverAt, monitor.primaryDownMillis(serverId),
+                s.unavailableReason);
     }
 }
