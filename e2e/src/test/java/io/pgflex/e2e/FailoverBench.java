@@ -2,95 +2,86 @@ package io.pgflex.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pgflex.testkit.NodeAgentResource;
-import io.restassured.path.json.JsonPath;
+import io.pgflex.e2e.Faults.Fault;
+import io.pgflex.e2e.Faults.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The failover benchmark (not part of the test suite: run by {@code bench/failover.sh}). On the
- * same real parts as the end-to-end tests: a zone-redundant server under write load from several
- * concurrent clients; its primary's host is lost (SIGKILL of its agent and its PostgreSQL together)
- * {@code pgflex.bench.failovers} times. Each time it measures, from the clients, the time from the
- * last acknowledged commit on the old primary to the first on the new one through the endpoint
- * (RTO), and counts acknowledged rows missing afterwards (RPO). Then pgbench TPS of the same server
- * with and without its synchronous standby, side by side. Prints one RESULT line.
+ * same real parts as the fault-sequence test, with the two database hosts as separate network
+ * hosts: a zone-redundant server under four writing clients suffers each fault class
+ * {@code pgflex.bench.rounds} times, in turn (host loss, PostgreSQL crash with its agent alive,
+ * hung host, network partition, and the loss of the standby's host). For each fault it measures,
+ * from the clients, the longest time without an acknowledged commit (RTO; for the standby's loss:
+ * how long commits waited before the primary went on alone), counts acknowledged rows missing
+ * afterwards (RPO), and notes whether the server failed over. Then pgbench TPS of the same server
+ * with and without its synchronous standby. Prints one RESULT line.
  */
+@EnabledIfSystemProperty(named = "pgflex.test.hosts", matches = "netns",
+        disabledReason = "runs in the e2e module's netns execution (separate hosts)")
 class FailoverBench {
-    static final String SUB = "sub-bench-failover";
-    static final String PASSWORD = HighAvailabilityIT.PASSWORD;
 
     @Test
     void failovers() throws Exception {
-        int rounds = Integer.getInteger("pgflex.bench.failovers", 10);
-        int clients = Integer.getInteger("pgflex.bench.clients", 4);
-        Stack.start();
-        String name = "bench-failover";
-        String base = Stack.servers(SUB, "rg-e2e") + "/" + name; // where Stack.readyServer creates it
-        int endpoint = Stack.readyServer(SUB, name, HighAvailabilityIT.haBody());
-        awaitHa(base, "Healthy");
-        String serverId = Stack.api(SUB).get(base + "/endpoint").then().extract().path("properties.members[0].instanceId");
-        List<Long> rtos = new ArrayList<>();
-        long lost = 0;
+        int rounds = Integer.getInteger("pgflex.bench.rounds", 5);
+        Faults server = Faults.server("bench-faults");
+        Map<Fault, List<Outcome>> outcomes = new EnumMap<>(Fault.class);
         long acknowledged = 0;
-        for (int i = 1; i <= rounds; i++) {
-            JsonPath ha = HighAvailabilityIT.ha(serverId);
-            String agent = ha.getString("primary.agentId");
-            String primary = ha.getString("primary.instanceId");
-            try (Writer writer = new Writer(endpoint, "appadmin", PASSWORD, clients)) {
-                HighAvailabilityIT.awaitProgress(writer, 200, Duration.ofSeconds(30));
-                writer.resetGap();
-                HighAvailabilityIT.signal("KILL", HighAvailabilityIT.host(agent, primary));
-                HighAvailabilityIT.awaitProgress(writer, 200, Duration.ofSeconds(90));
-                writer.close();
-                Set<Long> missing = new HashSet<>(writer.acknowledged);
-                missing.removeAll(HighAvailabilityIT.rows(endpoint));
-                rtos.add(writer.longestGapMillis());
-                lost += missing.size();
-                acknowledged += writer.count();
-                System.out.printf("failover %2d: primary %s on %s lost; clients saw no commit for %5d ms; %d of %d"
-                        + " acknowledged rows missing%n", i, primary, agent, writer.longestGapMillis(), missing.size(),
-                        writer.count());
+        for (int round = 1; round <= rounds; round++) {
+            for (Fault fault : Fault.values()) {
+                Outcome o = server.inflict(fault); // every acknowledged row is checked there (RPO 0, or it fails)
+                outcomes.computeIfAbsent(fault, f -> new ArrayList<>()).add(o);
+                acknowledged += o.acknowledged();
+                System.out.printf("round %d %-15s no acknowledgement for %5d ms, failed over %-5s shown %s%n", round, fault,
+                        o.rtoMillis(), o.failedOver(), fault == Fault.STANDBY_LOSS ? "degraded " + o.sawDegraded()
+                                : "outage " + o.sawOutage());
             }
-            NodeAgentResource.crashAndRestart(agent); // the host comes back; its old primary is rebuilt as the standby
-            awaitHa(base, "Healthy");
         }
-        Collections.sort(rtos);
-        long p50 = rtos.get((rtos.size() - 1) / 2);
-        long p95 = rtos.get((int) Math.ceil(rtos.size() * 0.95) - 1);
-        long max = rtos.get(rtos.size() - 1);
+        StringBuilder result = new StringBuilder("RESULT rounds=" + rounds);
+        System.out.println();
+        for (Map.Entry<Fault, List<Outcome>> e : outcomes.entrySet()) {
+            List<Long> rtos = e.getValue().stream().map(Outcome::rtoMillis).sorted().toList();
+            long p50 = rtos.get((rtos.size() - 1) / 2);
+            long p95 = rtos.get((int) Math.ceil(rtos.size() * 0.95) - 1);
+            long max = rtos.get(rtos.size() - 1);
+            long failovers = e.getValue().stream().filter(Outcome::failedOver).count();
+            System.out.printf("%-15s %d faults: no acknowledgement p50 %5d ms, p95 %5d ms, max %5d ms; failed over %d times%n",
+                    e.getKey(), rtos.size(), p50, p95, max, failovers);
+            String key = e.getKey().name().toLowerCase();
+            result.append(' ').append(key).append("_p50_ms=").append(p50).append(' ').append(key).append("_p95_ms=").append(p95)
+                    .append(' ').append(key).append("_max_ms=").append(max);
+        }
+        result.append(" rpo_lost_rows=0 acknowledged_rows=").append(acknowledged);
 
         // pgbench on the same server: with the synchronous standby, then without (HA off), then with again
-        Pgbench bench = new Pgbench(endpoint, "appadmin", PASSWORD);
+        Pgbench bench = new Pgbench(server.endpoint, "appadmin", Faults.PASSWORD);
         bench.init(10);
-        double sync1 = bench.tps(clients, 15);
-        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\":{\"highAvailability\":{\"mode\":\"Disabled\"}}}")
-                .patch(base));
-        awaitHa(base, "NotEnabled");
-        double single = bench.tps(clients, 15);
-        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\":{\"highAvailability\":{\"mode\":\"ZoneRedundant\"}}}")
-                .patch(base));
-        awaitHa(base, "Healthy");
-        double sync2 = bench.tps(clients, 15);
+        double sync1 = bench.tps(4, 15);
+        Stack.expectSucceeded(Faults.SUB, Stack.api(Faults.SUB)
+                .body("{\"properties\":{\"highAvailability\":{\"mode\":\"Disabled\"}}}").patch(server.base()));
+        awaitHa(server, "NotEnabled");
+        double single = bench.tps(4, 15);
+        Stack.expectSucceeded(Faults.SUB, Stack.api(Faults.SUB)
+                .body("{\"properties\":{\"highAvailability\":{\"mode\":\"ZoneRedundant\"}}}").patch(server.base()));
+        server.awaitHealthy();
+        double sync2 = bench.tps(4, 15);
         double sync = (sync1 + sync2) / 2;
-        System.out.printf("%nunplanned failovers (host loss): %d, RTO from the clients p50 %d ms, p95 %d ms, max %d ms;"
-                + " RPO: %d of %d acknowledged rows missing%n", rounds, p50, p95, max, lost, acknowledged);
-        System.out.printf("pgbench -c %d -T 15 (TPC-B-like) through the endpoint: %.0f tps with the synchronous standby"
-                + " (%.0f, %.0f), %.0f tps without; ratio %.2f%n", clients, sync, sync1, sync2, single, sync / single);
-        System.out.printf("RESULT failovers=%d rto_p50_ms=%d rto_p95_ms=%d rto_max_ms=%d rpo_lost_rows=%d acknowledged_rows=%d"
-                + " tps_sync=%.0f tps_no_standby=%.0f tps_ratio=%.2f%n", rounds, p50, p95, max, lost, acknowledged, sync, single,
-                sync / single);
-        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
+        System.out.printf("%npgbench -c 4 -T 15 (TPC-B-like) through the endpoint: %.0f tps with the synchronous standby"
+                + " (%.0f, %.0f), %.0f tps without; ratio %.2f%n", sync, sync1, sync2, single, sync / single);
+        result.append(String.format(" tps_sync=%.0f tps_no_standby=%.0f tps_ratio=%.2f", sync, single, sync / single));
+        System.out.println(result);
+        Stack.expectSucceeded(Faults.SUB, Stack.api(Faults.SUB).delete(server.base()));
     }
 
-    static void awaitHa(String base, String state) {
-        await(base + " HA " + state).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                .until(() -> state.equals(Stack.api(SUB).get(base).then().extract().path("properties.highAvailability.state")));
+    static void awaitHa(Faults server, String state) {
+        await(server.name + " HA " + state).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                .until(() -> state.equals(server.resource().getString("properties.highAvailability.state")));
     }
 
     /** pgbench (the PostgreSQL client package's) against the endpoint, over TLS. */

@@ -105,8 +105,12 @@ class HighAvailabilityIT {
     }
 
     static Set<Long> rows(int port) throws SQLException {
+        return rows(port, PASSWORD);
+    }
+
+    static Set<Long> rows(int port, String password) throws SQLException {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
+        try (Connection c = Stack.connect(port, "appadmin", password); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM acked")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
@@ -116,7 +120,11 @@ class HighAvailabilityIT {
     }
 
     static void assertNothingLost(Writer writer, int endpoint) throws SQLException {
-        Set<Long> present = rows(endpoint);
+        assertNothingLost(writer, endpoint, PASSWORD);
+    }
+
+    static void assertNothingLost(Writer writer, int endpoint, String password) throws SQLException {
+        Set<Long> present = rows(endpoint, password);
         Set<Long> lost = new HashSet<>(writer.acknowledged);
         lost.removeAll(present);
         assertTrue(lost.isEmpty(), lost.size() + " acknowledged rows are missing after the failover, e.g. "

@@ -26,6 +26,8 @@ final class Writer implements AutoCloseable {
     final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastAck = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGap = new AtomicLong();
+    /** When the longest gap ended (nanoTime of the acknowledgement that ended it). */
+    private final AtomicLong longestGapEnd = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     private long firstId;
     /** The last error a client saw (for a test that waits in vain). */
@@ -76,7 +78,12 @@ final class Writer implements AutoCloseable {
                 acknowledged.add(next); // committed and acknowledged
                 long now = System.nanoTime();
                 long before = lastAck.getAndSet(now);
-                longestGap.accumulateAndGet(now - before, Math::max);
+                synchronized (longestGap) {
+                    if (now - before > longestGap.get()) {
+                        longestGap.set(now - before);
+                        longestGapEnd.set(now);
+                    }
+                }
                 next++;
             } catch (SQLException e) {
                 errors.incrementAndGet();
@@ -111,10 +118,20 @@ final class Writer implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(longestGap.get());
     }
 
+    /** When the longest gap began and ended (nanoTime): the outage as the clients saw it. */
+    long[] longestGapSpan() {
+        synchronized (longestGap) {
+            return new long[] {longestGapEnd.get() - longestGap.get(), longestGapEnd.get()};
+        }
+    }
+
     /** Resets the gap measurement (after setup). */
     void resetGap() {
-        lastAck.set(System.nanoTime());
-        longestGap.set(0);
+        synchronized (longestGap) {
+            lastAck.set(System.nanoTime());
+            longestGap.set(0);
+            longestGapEnd.set(0);
+        }
     }
 
     @Override

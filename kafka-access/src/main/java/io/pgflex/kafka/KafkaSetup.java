@@ -150,9 +150,11 @@ public final class KafkaSetup {
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 6 && args[0].equals("broker-config")) {
+            // broker-config PORT CONTROLLER_PORT DATA_DIR PEM CA [HOST]
             StringWriter out = new StringWriter();
-            KafkaTls.broker(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), Path.of(args[4]),
-                    Path.of(args[5])).store(out, "pgflex broker: mutual TLS, ACLs (written by KafkaSetup broker-config)");
+            KafkaTls.broker(args.length >= 7 ? args[6] : "127.0.0.1", Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    Path.of(args[3]), Path.of(args[4]), Path.of(args[5]))
+                    .store(out, "pgflex broker: mutual TLS, ACLs (written by KafkaSetup broker-config)");
             System.out.print(out);
             return;
         }

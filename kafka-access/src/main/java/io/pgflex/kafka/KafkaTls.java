@@ -40,12 +40,20 @@ public final class KafkaTls {
      * listeners speak mutual TLS only; {@code pem} is the broker's certificate and key (CN {@link KafkaAccess#BROKER}).
      */
     public static Properties broker(int port, int controllerPort, Path dataDir, Path pem, Path ca) {
+        return broker("127.0.0.1", port, controllerPort, dataDir, pem, ca);
+    }
+
+    /**
+     * The same broker with its client listener on {@code host} (the address clients reach it at, and
+     * that it advertises: the platform side of separate database hosts); the controller stays on loopback.
+     */
+    public static Properties broker(String host, int port, int controllerPort, Path dataDir, Path pem, Path ca) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "SSL://127.0.0.1:" + port);
+        p.put("listeners", "SSL://" + host + ":" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SSL://" + host + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "SSL:SSL,CONTROLLER:SSL");
         p.put("inter.broker.listener.name", "SSL");

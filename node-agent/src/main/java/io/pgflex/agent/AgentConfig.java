@@ -26,6 +26,14 @@ public interface AgentConfig {
     @WithDefault("1s")
     Duration heartbeatInterval();
 
+    /** How often the watchdog looks for PostgreSQL (and PgBouncer) that should run and does not, to start it in place. */
+    @WithDefault("200ms")
+    Duration watchdogInterval();
+
+    /** How often a synchronous primary checks whether it is isolated (and fences itself when it is). */
+    @WithDefault("250ms")
+    Duration selfFenceInterval();
+
     /** How often each instance's metrics are collected and sent to pgflex.metrics (Azure: every minute). */
     @WithDefault("60s")
     Duration metricsInterval();

@@ -20,7 +20,11 @@ public class AgentStartup {
         return Clock.systemUTC();
     }
 
+    private io.pgflex.agent.os.Ticker watchdog;
+    private io.pgflex.agent.os.Ticker selfFence;
+
     void onStart(@Observes StartupEvent event, AgentConfig config, InstanceStore store, InstanceManager manager,
+                 io.pgflex.agent.replication.ReplicationManager replication,
                  io.pgflex.agent.os.OsCommands os, io.pgflex.agent.router.Router router,
                  io.pgflex.agent.router.RouterConsumer routerEvents) {
         store.ensureDataRoot();
@@ -31,6 +35,12 @@ public class AgentStartup {
         Thread starter = new Thread(manager::startDesired, "pgflex-start-instances");
         starter.setDaemon(true);
         starter.start();
+        // loops that must react within a fraction of a second run on threads of their own (Quarkus' scheduler
+        // looks once a second): a crashed PostgreSQL is started again in place, an isolated primary fences itself
+        watchdog = new io.pgflex.agent.os.Ticker("pgflex-watchdog", java.time.Duration.ofSeconds(5), config.watchdogInterval(),
+                manager::watchdog);
+        selfFence = new io.pgflex.agent.os.Ticker("pgflex-self-fence", java.time.Duration.ofSeconds(5),
+                config.selfFenceInterval(), replication::selfFence);
         if (config.router().enabled()) {
             // the router role: HAProxy with the saved routes at once, then the events since
             try {
@@ -39,6 +49,15 @@ public class AgentStartup {
                 LOG.errorf("router: HAProxy not started yet (%s); the event loop tries again", e.getMessage());
             }
             routerEvents.start();
+        }
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        if (selfFence != null) {
+            selfFence.close();
         }
     }
 }

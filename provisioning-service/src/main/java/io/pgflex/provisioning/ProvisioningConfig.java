@@ -87,5 +87,12 @@ public interface ProvisioningConfig {
 
         @WithDefault("1")
         String zone();
+
+        /**
+         * Whether instances are placed on this agent. An agent that only runs the router (a router
+         * host apart from the database hosts) is listed with false, so operations can reach its router.
+         */
+        @WithDefault("true")
+        boolean instances();
     }
 }

@@ -153,9 +153,12 @@ public final class KafkaBroker implements AutoCloseable {
         private final int port;
         private kafka.server.KafkaRaftServer server;
 
-        private InJvm(Properties config, Path logDir, int port) {
+        private final String host;
+
+        private InJvm(Properties config, Path logDir, String host, int port) {
             this.config = config;
             this.logDir = logDir;
+            this.host = host;
             this.port = port;
         }
 
@@ -164,15 +167,17 @@ public final class KafkaBroker implements AutoCloseable {
                 Path dir = Files.createTempDirectory("pgflex-test-kafka-");
                 int port = freePort();
                 int controllerPort = freePort();
-                Properties p = KafkaTls.broker(port, controllerPort, dir.resolve("data"), Pki.pem(KafkaAccess.BROKER), Pki.ca());
+                // with separate database hosts, on the bridge's platform address (the hosts and this JVM both reach it)
+                String host = NetHosts.enabled() ? NetHosts.shared().platformAddress() : "127.0.0.1";
+                Properties p = KafkaTls.broker(host, port, controllerPort, dir.resolve("data"), Pki.pem(KafkaAccess.BROKER), Pki.ca());
                 Path file = dir.resolve("server.properties");
                 try (var out = Files.newOutputStream(file)) {
                     p.store(out, "pgflex test broker");
                 }
                 format(file);
-                InJvm broker = new InJvm(p, dir, port);
+                InJvm broker = new InJvm(p, dir, host, port);
                 broker.start();
-                LOG.infof("in-JVM Kafka broker (KRaft, mutual TLS, ACLs) on 127.0.0.1:%d, data in %s", port, dir);
+                LOG.infof("in-JVM Kafka broker (KRaft, mutual TLS, ACLs) on %s:%d, data in %s", host, port, dir);
                 return broker;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -192,7 +197,7 @@ public final class KafkaBroker implements AutoCloseable {
 
         @Override
         public String bootstrapServers() {
-            return "127.0.0.1:" + port;
+            return host + ":" + port;
         }
 
         @Override

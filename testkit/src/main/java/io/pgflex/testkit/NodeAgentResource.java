@@ -3,6 +3,7 @@ package io.pgflex.testkit;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +36,19 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
 
     /** RestAssured calls to agent {@code id} as component {@code caller} (e.g. "ha-service"; null: no certificate). */
     public static io.restassured.specification.RequestSpecification call(String id, String caller) {
-        return Pki.as(caller, "https://127.0.0.1:" + AGENTS.get(id).port());
+        return Pki.as(caller, url(AGENTS.get(id)));
+    }
+
+    /** The address agent {@code id} and its instances are reached at (127.0.0.1, or its test host's). */
+    public static String address(String id) {
+        return AGENTS.get(id).address();
+    }
+
+    /** The router-only agent of separate test hosts ({@link NetHosts}): on the platform side, no instances. */
+    public static final String ROUTER = "agent-r";
+
+    private static String url(Agent a) {
+        return "https://" + a.address() + ":" + a.port();
     }
     /** Instance ports of test agents: apart from the local stack's 6000-6999 (PgBouncers: + 1000). */
     static final int PORTS = 7000;
@@ -55,7 +68,22 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         return backupRepository;
     }
 
-    private record Agent(String id, String zone, int portBase, boolean router, Path root, int port, int checkPort) {
+    /**
+     * @param netHost the test host it runs on ({@link NetHosts}); null: this machine's loopback, as the local stack
+     */
+    private record Agent(String id, String zone, int portBase, boolean router, Path root, int port, int checkPort,
+                         String netHost) {
+        String address() {
+            return netHost == null ? "127.0.0.1" : NetHosts.shared().address(netHost);
+        }
+
+        List<String> prefix() {
+            return netHost == null ? List.of() : NetHosts.shared().exec(netHost);
+        }
+
+        boolean instances() {
+            return !ROUTER.equals(id);
+        }
     }
 
     private static final Map<String, Agent> AGENTS = new LinkedHashMap<>();
@@ -66,15 +94,20 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static final long STORAGE_UNIT_BYTES = 8L << 20;
 
     public static synchronized ServiceProcess shared() {
-        return agent("agent-1", "1", PORTS, true);
+        if (NetHosts.enabled()) {
+            // separate hosts: the router runs on the platform side, apart from the database hosts it routes to
+            agent(ROUTER, "0", PORTS + 400, true, null);
+            return agent("agent-1", "1", PORTS, false, "h1");
+        }
+        return agent("agent-1", "1", PORTS, true, null);
     }
 
     /** A second host: agent-2 in zone 2, started on first use. */
     public static synchronized ServiceProcess second() {
-        return agent("agent-2", "2", PORTS + 200, false);
+        return agent("agent-2", "2", PORTS + 200, false, NetHosts.enabled() ? "h2" : null);
     }
 
-    private static ServiceProcess agent(String id, String zone, int portBase, boolean router) {
+    private static ServiceProcess agent(String id, String zone, int portBase, boolean router, String netHost) {
         ServiceProcess running = PROCESSES.get(id);
         if (running != null) {
             return running;
@@ -85,20 +118,25 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         String known = System.getProperty(key);
         if (known != null) {
             String[] f = known.split("\\|");
-            Agent a = new Agent(id, zone, portBase, router, Path.of(f[3]), Integer.parseInt(f[0]), Integer.parseInt(f[1]));
+            Agent a = new Agent(id, zone, portBase, router, Path.of(f[3]), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                    netHost);
             AGENTS.put(id, a);
-            var attached = ServiceProcess.attach("node-agent", a.port(), Long.parseLong(f[2]));
+            var attached = ServiceProcess.attach("node-agent", a.address(), a.port(), Long.parseLong(f[2]));
             if (attached.isPresent() && f[4].equals(KafkaBroker.shared().bootstrapServers())) {
                 PROCESSES.put(id, attached.get());
                 return attached.get();
             }
             attached.ifPresent(ServiceProcess::kill);
-            return register(key, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
+            return register(key, a, launch(a));
         }
         Agent a = new Agent(id, zone, portBase, router, ScratchDirs.create("pgflex-test-" + id + "-"), KafkaBroker.freePort(),
-                KafkaBroker.freePort());
+                KafkaBroker.freePort(), netHost);
         AGENTS.put(id, a);
-        return register(key, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
+        return register(key, a, launch(a));
+    }
+
+    private static ServiceProcess launch(Agent a) {
+        return ServiceProcess.start("node-agent", identity(a.id()), a.address(), a.prefix(), a.port(), env(a));
     }
 
     private static ServiceProcess register(String key, Agent a, ServiceProcess p) {
@@ -131,6 +169,15 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         // first, which reaches the agents through monitoring and provisioning seconds later
         env.put("PGFLEX_AGENT_STORAGE_LIMIT_PERCENT", "150");
         env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
+        if (a.netHost() != null) {
+            // a host of its own: clients, standbys and the router reach its instances at its address; the
+            // platform's connections (ha-service's probe, peers' replication) come from the hosts' network,
+            // routed ones from the router on the platform side
+            NetHosts hosts = NetHosts.shared();
+            env.put("PGFLEX_AGENT_ADVERTISED_HOST", a.address());
+            env.put("PGFLEX_AGENT_PLATFORM_ADDRESSES", "127.0.0.1/32,::1/128," + hosts.subnet());
+            env.put("PGFLEX_AGENT_ROUTER_ADDRESSES", "127.0.0.1/32," + hosts.platformAddress() + "/32");
+        }
         String engineJars = System.getProperty("pgflex.engine-jars");
         if (engineJars != null) {
             env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), a.root().resolve("engines")).toString());
@@ -146,7 +193,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized ServiceProcess crashAndRestart(String id) {
         Agent a = AGENTS.get(id);
         PROCESSES.get(id).kill();
-        return register("pgflex.test.agent." + id, a, ServiceProcess.start("node-agent", identity(a.id()), a.port(), env(a)));
+        return register("pgflex.test.agent." + id, a, launch(a));
     }
 
     /** The running process of agent {@code id}. */
@@ -172,14 +219,15 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
         AGENTS.values().forEach(a -> {
-            config.put("pgflex.provisioning.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
+            config.put("pgflex.provisioning.agents." + a.id() + ".url", url(a));
             config.put("pgflex.provisioning.agents." + a.id() + ".zone", a.zone());
+            config.put("pgflex.provisioning.agents." + a.id() + ".instances", Boolean.toString(a.instances()));
         });
         config.putAll(Pki.config("provisioning-service"));
         config.put("pgflex.provisioning.endpoint.host", "localhost");
         config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
         config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
-        config.put("pgflex.provisioning.endpoint.router-agent", "agent-1");
+        config.put("pgflex.provisioning.endpoint.router-agent", NetHosts.enabled() ? ROUTER : "agent-1");
         return config;
     }
 
@@ -187,8 +235,8 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized Map<String, String> haConfig() {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().forEach(a -> {
-            config.put("pgflex.ha.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port());
+        AGENTS.values().stream().filter(Agent::instances).forEach(a -> {
+            config.put("pgflex.ha.agents." + a.id() + ".url", url(a));
             config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
         });
         config.putAll(Pki.config("ha-service"));
@@ -200,7 +248,8 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     public static synchronized Map<String, String> backupConfig() {
         shared();
         Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", "https://127.0.0.1:" + a.port()));
+        AGENTS.values().stream().filter(Agent::instances)
+                .forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", url(a)));
         config.putAll(Pki.config("backup-service"));
         config.put("pgflex.backup.master-key", BACKUP_MASTER_KEY);
         config.put("pgflex.backup.repository.type", "filesystem");

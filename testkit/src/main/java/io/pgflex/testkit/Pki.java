@@ -53,11 +53,20 @@ public final class Pki {
         return dir().resolve("ca.crt");
     }
 
-    /** The certificate of {@code name} (its CN), issued on first use; SANs localhost and 127.0.0.1. */
+    /**
+     * The certificate of {@code name} (its CN), issued on first use; SANs localhost and 127.0.0.1
+     * (and the addresses of the test hosts when agents run as separate hosts, {@link NetHosts}).
+     */
     public static synchronized Path cert(String name) {
         Path cert = dir().resolve(name + ".crt");
         if (!Files.exists(cert)) {
-            run("issue", dir().toString(), name);
+            List<String> args = new java.util.ArrayList<>(List.of("issue", dir().toString(), name));
+            if (NetHosts.enabled()) {
+                // agents and the broker are reached at the test hosts' addresses too: every certificate names them all
+                args.addAll(List.of("DNS:localhost", "IP:127.0.0.1"));
+                NetHosts.shared().allAddresses().forEach(a -> args.add("IP:" + a));
+            }
+            run(args.toArray(String[]::new));
         }
         return cert;
     }

@@ -25,13 +25,48 @@ public final class ServiceProcess implements AutoCloseable {
         static final HttpClient CLIENT = HttpClient.newBuilder().sslContext(Pki.sslContext("operator")).build();
     }
 
+    /** Environment variable naming the test JVM that started a process. */
+    private static final String PARENT = "PGFLEX_TEST_JVM";
+
+    /**
+     * Service and agent processes whose test JVM is gone (killed, so its shutdown hooks never ran):
+     * they would hold ports, consume Kafka and keep the CPU busy for the next test JVM.
+     */
+    private static final class Orphans {
+        static final List<Long> REAPED = reap();
+
+        private static List<Long> reap() {
+            List<Long> reaped = new ArrayList<>();
+            ProcessHandle.allProcesses().forEach(p -> {
+                try {
+                    String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"),
+                            java.nio.charset.StandardCharsets.ISO_8859_1);
+                    for (String var : env.split("\0")) {
+                        if (var.startsWith(PARENT + "=")) {
+                            long parent = Long.parseLong(var.substring(PARENT.length() + 1));
+                            if (parent != ProcessHandle.current().pid() && ProcessHandle.of(parent).isEmpty()) {
+                                p.destroyForcibly();
+                                reaped.add(p.pid());
+                            }
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile, or not ours to read
+                }
+            });
+            return reaped;
+        }
+    }
+
     private final String name;
+    private final String host;
     private final int port;
     private final ProcessHandle process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, ProcessHandle process, Path log) {
+    private ServiceProcess(String name, String host, int port, ProcessHandle process, Path log) {
         this.name = name;
+        this.host = host;
         this.port = port;
         this.process = process;
         this.log = log;
@@ -53,11 +88,11 @@ public final class ServiceProcess implements AutoCloseable {
      * A process started earlier in this JVM, found again by its pid (Quarkus tests load test
      * resources again in a new class loader when the application restarts; the process stays one).
      */
-    public static java.util.Optional<ServiceProcess> attach(String module, int port, long pid) {
+    public static java.util.Optional<ServiceProcess> attach(String module, String host, int port, long pid) {
         // the pid must still be that java process (pids are reused)
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().map(c -> c.contains("java") && c.contains(module)).orElse(false))
-                .map(h -> new ServiceProcess(module, port, h, Path.of("target/e2e-logs").resolve(module + "-" + port + ".log")));
+                .map(h -> new ServiceProcess(module, host, port, h, Path.of("target/e2e-logs").resolve(module + "-" + port + ".log")));
     }
 
     public long pid() {
@@ -79,6 +114,16 @@ public final class ServiceProcess implements AutoCloseable {
      * {@code identity} (its certificate's CN) and waits until it is ready.
      */
     public static ServiceProcess start(String module, String identity, int port, Map<String, String> env) {
+        return start(module, identity, "127.0.0.1", List.of(), port, env);
+    }
+
+    /**
+     * The same on another host: started with {@code prefix} (e.g. {@code ip netns exec <ns>}: the
+     * program replaces it, so the pid is the JVM's), listening on every address of that host, reached at {@code host}.
+     */
+    public static ServiceProcess start(String module, String identity, String host, List<String> prefix, int port,
+                                       Map<String, String> env) {
+        Orphans.REAPED.size(); // once per JVM: processes of test JVMs that were killed are stopped first
         Path jar = repo().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (./mvnw -B verify from the root"
@@ -91,16 +136,19 @@ public final class ServiceProcess implements AutoCloseable {
             // ingests every server's metrics: full JIT for them; the other services start faster and small with C1 only
             List<String> jvm = module.equals("node-agent") || module.equals("monitoring-service") ? List.of("-Xmx512m", "-XX:+UseSerialGC")
                     : List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvm);
             cmd.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())); // a restart on the same port appends
             pb.environment().putAll(Pki.env(identity));
+            pb.environment().put(PARENT, Long.toString(ProcessHandle.current().pid()));
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_SSL_PORT", Integer.toString(port));
-            pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            ServiceProcess service = new ServiceProcess(module, port, pb.start().toHandle(), log);
+            // on a host of its own: every address there (its WAL scripts call it on loopback, others on the host's address)
+            pb.environment().put("QUARKUS_HTTP_HOST", prefix.isEmpty() ? "127.0.0.1" : "0.0.0.0");
+            ServiceProcess service = new ServiceProcess(module, host, port, pb.start().toHandle(), log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::close));
             service.awaitReady();
             return service;
@@ -141,7 +189,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "https://127.0.0.1:" + port + path;
+        return "https://" + host + ":" + port + path;
+    }
+
+    /** The address the process is reached at. */
+    public String host() {
+        return host;
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -73,12 +73,16 @@ public class HaCycle {
             case ReplicatingData -> {
                 if (!s.running || watch.availability(s)) {
                     standby.catchUp(s);
+                } else {
+                    return PrimaryWatch.IN_DOUBT;
                 }
             }
             case Healthy -> {
-                if (watch.watch(s)) {
-                    return Duration.ZERO; // a failover was decided: its first step at once
+                Duration next = watch.watch(s); // zero: a failover was started; short while the primary is silent
+                if (next == null) {
+                    seen.noProblem(id);
                 }
+                return next;
             }
             case RemovingStandby -> standby.remove(s);
             case FailingOver -> store.update(id, r -> r.haState = r.standbyInstance == null ? HaState.CreatingStandby

@@ -68,15 +68,49 @@ public class Observations {
         return lastDecision.put(id, new Decided(d, at));
     }
 
-    /** The primary answers again, or was replaced: no silence to count from. */
-    void primaryAnswered(UUID id, Long at) {
-        if (at == null) {
-            lastAnswer.remove(id);
-        } else {
-            lastAnswer.put(id, at);
+    /** A probe of a server's primary: when it started, and what it found once it ends (within the probe timeout). */
+    record Probe(long startedAt, CompletableFuture<io.pgflex.contracts.agent.Probes.Outcome> outcome) {
+    }
+
+    /** Each server's newest probe (running or done). */
+    final Map<UUID, Probe> probes = new ConcurrentHashMap<>();
+    /** Whether each server's newest finished probe found the primary answering. */
+    final Map<UUID, Boolean> lastVerdict = new ConcurrentHashMap<>();
+    /** When each server's primary's lease was last renewed (nanoTime). */
+    private final Map<UUID, Long> leaseAt = new ConcurrentHashMap<>();
+
+    /** A finished probe: its verdict counts, and an answer moves the last answer forward. */
+    void probeFinished(UUID id, long startedAt, boolean answered) {
+        lastVerdict.put(id, answered);
+        if (answered) {
+            lastAnswer.merge(id, startedAt, Math::max);
         }
+    }
+
+    /** The primary answers: no silence to count from, no standby to ask. */
+    void primaryAnswers(UUID id) {
         failingSince.remove(id);
         agreement.remove(id);
+    }
+
+    /** The primary is not probed (stopped), or was replaced: everything about its probes goes. */
+    void forgetProbes(UUID id) {
+        probes.remove(id);
+        lastVerdict.remove(id);
+        lastAnswer.remove(id);
+        failingSince.remove(id);
+        agreement.remove(id);
+    }
+
+    /** Whether the primary's lease is due for renewal (once an interval), noting that it is renewed now. */
+    boolean leaseDue(UUID id, java.time.Duration interval) {
+        long now = System.nanoTime();
+        Long last = leaseAt.get(id);
+        if (last != null && now - last < interval.toNanos()) {
+            return false;
+        }
+        leaseAt.put(id, now);
+        return true;
     }
 
     /** Forgets everything of a server that is gone or has no primary. */

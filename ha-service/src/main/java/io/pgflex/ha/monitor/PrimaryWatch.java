@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class PrimaryWatch {
     private static final Logger LOG = Logger.getLogger(PrimaryWatch.class);
+    /** An agent heard from within this is alive (it sends a heartbeat every second). */
+    private static final Duration HEARTBEAT_FRESH = Duration.ofMillis(1500);
 
     private final HaConfig config;
     private final Agents agents;
@@ -58,59 +60,90 @@ public class PrimaryWatch {
         return new HaPolicy(config.detectionTimeout(), config.quietPeriod(), config.unavailableAfter());
     }
 
-    /** One look at a Healthy server; returns whether a failover was started. */
-    boolean watch(HaServer s) {
+    /** How soon a server whose primary does not answer is looked at again: a failover decided within 100 ms of its time. */
+    static final Duration IN_DOUBT = Duration.ofMillis(100);
+
+    /**
+     * One look at a Healthy server: when to look again (null: the usual interval; zero: a failover was
+     * started, its first step at once; {@link #IN_DOUBT} while the primary does not answer).
+     */
+    Duration watch(HaServer s) {
         if (!s.running) {
             // stopped: nothing to probe, but the lease goes on, so that the primary, when started
             // again before its standby streams, does not take itself for isolated
             CompletableFuture.runAsync(() -> agents.quick(s.primaryAgent).replicate(s.primaryInstance,
                     StandbyBuilder.primarySpec(s, true)), side);
-            seen.primaryAnswered(s.serverId, null);
-            return false;
+            seen.forgetProbes(s.serverId);
+            return null;
         }
-        // the lease of the primary and the standby's health, without holding up the probe
-        CompletableFuture<ReplicationStatus> lease = CompletableFuture.supplyAsync(() ->
-                agents.quick(s.primaryAgent).replicate(s.primaryInstance, StandbyBuilder.primarySpec(s, true)), side);
-        CompletableFuture.runAsync(() -> agents.quick(s.standbyAgent).replicate(s.standbyInstance,
-                StandbyBuilder.standbySpec(s)), side);
-        long probeStart = System.nanoTime();
-        if (probe(s)) {
+        // the lease of the primary and the standby's health, once an interval, without holding up the cycle
+        CompletableFuture<ReplicationStatus> lease = seen.leaseDue(s.serverId, config.probeInterval())
+                ? CompletableFuture.supplyAsync(() -> agents.quick(s.primaryAgent).replicate(s.primaryInstance,
+                        StandbyBuilder.primarySpec(s, true)), side) : null;
+        if (lease != null) {
+            CompletableFuture.runAsync(() -> agents.quick(s.standbyAgent).replicate(s.standbyInstance,
+                    StandbyBuilder.standbySpec(s)), side);
+        }
+        long now = System.nanoTime();
+        if (probed(s)) {
             HaSnapshot answers = new HaSnapshot(true, 0, true, null, true, s.lastFailoverAt, clock.instant());
             decided(s, FailoverDecision.decide(answers, policy()), answers);
-            seen.primaryAnswered(s.serverId, probeStart);
-            watchStandby(s, lease);
-            return false;
+            seen.primaryAnswers(s.serverId);
+            if (lease != null) {
+                watchStandby(s, lease);
+            }
+            return null;
         }
-        // unreachable since its last answer (a hung host makes each probe wait out its timeout)
-        long since = seen.failingSince.computeIfAbsent(s.serverId, k -> seen.lastAnswer.getOrDefault(s.serverId, probeStart));
+        // unreachable since its last answer (a hung host's probes wait out their timeout)
+        long since = seen.failingSince.computeIfAbsent(s.serverId, k -> seen.lastAnswer.getOrDefault(s.serverId, now));
         long downMillis = (System.nanoTime() - since) / 1_000_000;
-        // the standby's agent must agree: from its side the primary is gone too (asked while the
-        // timeout runs, so its answer is at hand when it has run out)
-        CompletableFuture<ReplicationStatus> asked = seen.agreement.compute(s.serverId, (k, f) -> {
-            boolean stale = f == null || f.isCompletedExceptionally()
-                    || f.isDone() && System.nanoTime() - seen.askedAt.getOrDefault(k, 0L) > 1_000_000_000L;
-            return stale ? ask(s) : f;
-        });
-        HaSnapshot.StandbyView view = downMillis < config.detectionTimeout().toMillis() ? null : standbyView(s, asked);
-        HaSnapshot snapshot = new HaSnapshot(false, downMillis, heartbeats.alive(s.primaryAgent, Duration.ofSeconds(3)), view,
+        // the standby's agent must agree: from its side the primary is gone too. It is asked again and
+        // again while the timeout runs (a new question as soon as an answer is a second old), so a
+        // recent answer is at hand when the timeout has run out
+        CompletableFuture<ReplicationStatus> asked = seen.agreement.compute(s.serverId, (k, f) ->
+                f == null || f.isCompletedExceptionally() ? ask(s) : f);
+        long askedAt = seen.askedAt.getOrDefault(s.serverId, 0L);
+        if (asked.isDone() && System.nanoTime() - askedAt > 1_000_000_000L) {
+            seen.agreement.put(s.serverId, ask(s)); // for the next cycle; this one decides on the answer at hand
+        }
+        HaSnapshot.StandbyView view = downMillis < config.detectionTimeout().toMillis() ? null : standbyView(s, asked, askedAt);
+        HaSnapshot snapshot = new HaSnapshot(false, downMillis, heartbeats.alive(s.primaryAgent, HEARTBEAT_FRESH), view,
                 s.haState == HaState.Healthy, s.lastFailoverAt, clock.instant());
         FailoverDecision.Decision d = FailoverDecision.decide(snapshot, policy());
         decided(s, d, snapshot);
-        if (d.action() == Action.FAIL_OVER) {
-            return start(s, FailoverStep.Fence, d.reason(), downMillis, null).isPresent();
+        if (d.action() == Action.FAIL_OVER && start(s, FailoverStep.Fence, d.reason(), downMillis, null).isPresent()) {
+            return Duration.ZERO;
         }
-        return false;
+        return IN_DOUBT;
     }
 
-    /** SQL over TLS as the probe role, within the probe timeout: whether the primary is alive. */
-    private boolean probe(HaServer s) {
-        Probes.Outcome probe = Probes.probe(s.primaryHost, s.primaryPort, Probes.password(config.probeSecret(),
-                s.serverId.toString()), config.probeTimeout().toMillis());
-        if (probe == Probes.Outcome.REFUSES_LOGIN) {
-            seen.problem(s.serverId, "the primary refuses the probe's login (is pgflex.ha.probe-secret the agents' secret, and"
-                    + " ha-service's address in their pgflex.agent.platform-addresses?): PostgreSQL is up, no failover");
+    /**
+     * What the probes say now (SQL over TLS as the probe role). A probe starts at most once a probe
+     * interval, on a thread of its own, so a hung primary — whose probes wait out their timeout —
+     * does not slow the cycle and the decision comes when its time is up. The primary answers when
+     * the newest finished probe answered and no later one has overrun its timeout (before the first
+     * probe has finished, it is taken as answering). Records when it last answered.
+     */
+    private boolean probed(HaServer s) {
+        long now = System.nanoTime();
+        Observations.Probe p = seen.probes.get(s.serverId);
+        if (p != null && p.outcome().isDone()) {
+            Probes.Outcome o = p.outcome().join();
+            if (o == Probes.Outcome.REFUSES_LOGIN) {
+                seen.problem(s.serverId, "the primary refuses the probe's login (is pgflex.ha.probe-secret the agents' secret,"
+                        + " and ha-service's address in their pgflex.agent.platform-addresses?): PostgreSQL is up, no failover");
+            }
+            seen.probeFinished(s.serverId, p.startedAt(), o.alive());
         }
-        return probe.alive();
+        if (p == null || p.outcome().isDone() && now - p.startedAt() >= config.probeInterval().toNanos()) {
+            String password = Probes.password(config.probeSecret(), s.serverId.toString());
+            p = new Observations.Probe(now, CompletableFuture.supplyAsync(() -> Probes.probe(s.primaryHost, s.primaryPort,
+                    password, config.probeTimeout().toMillis()), side));
+            seen.probes.put(s.serverId, p);
+        }
+        boolean overrun = !p.outcome().isDone() && now - p.startedAt() > config.probeTimeout().toNanos();
+        Boolean answered = seen.lastVerdict.get(s.serverId);
+        return !overrun && (answered == null || answered);
     }
 
     /**
@@ -118,16 +151,16 @@ public class PrimaryWatch {
      * availability only, which is recorded with the decision's reason (a hold). Returns whether it answers.
      */
     boolean availability(HaServer s) {
-        long probeStart = System.nanoTime();
-        boolean alive = probe(s);
+        long now = System.nanoTime();
+        boolean alive = probed(s);
         long down = 0;
         if (alive) {
-            seen.primaryAnswered(s.serverId, probeStart);
+            seen.primaryAnswers(s.serverId);
         } else {
-            long since = seen.failingSince.computeIfAbsent(s.serverId, k -> seen.lastAnswer.getOrDefault(s.serverId, probeStart));
+            long since = seen.failingSince.computeIfAbsent(s.serverId, k -> seen.lastAnswer.getOrDefault(s.serverId, now));
             down = (System.nanoTime() - since) / 1_000_000;
         }
-        HaSnapshot snapshot = new HaSnapshot(alive, down, heartbeats.alive(s.primaryAgent, Duration.ofSeconds(3)), null, false,
+        HaSnapshot snapshot = new HaSnapshot(alive, down, heartbeats.alive(s.primaryAgent, HEARTBEAT_FRESH), null, false,
                 s.lastFailoverAt, clock.instant());
         decided(s, FailoverDecision.decide(snapshot, policy()), snapshot);
         return alive;
@@ -179,12 +212,12 @@ public class PrimaryWatch {
                     FailoverTriggered.VERSION, reason, r.primaryInstance, r.standbyInstance, detectedMillis, planned,
                     clock.instant()));
         });
-        seen.primaryAnswered(s.serverId, null);
+        seen.forgetProbes(s.serverId);
         return after;
     }
 
     /** The standby agent's view of the primary, waited for up to 2 s; null when it is too old to decide on. */
-    private HaSnapshot.StandbyView standbyView(HaServer s, CompletableFuture<ReplicationStatus> asked) {
+    private HaSnapshot.StandbyView standbyView(HaServer s, CompletableFuture<ReplicationStatus> asked, long askedAt) {
         ReplicationStatus standby;
         try {
             standby = asked.get(2, TimeUnit.SECONDS);
@@ -192,9 +225,8 @@ public class PrimaryWatch {
             seen.agreement.remove(s.serverId);
             return HaSnapshot.StandbyView.noAnswer(e.getMessage());
         }
-        if (System.nanoTime() - seen.askedAt.getOrDefault(s.serverId, 0L) > 2_000_000_000L) {
-            seen.agreement.remove(s.serverId); // too old to decide on: ask again next cycle
-            return null;
+        if (System.nanoTime() - askedAt > 2_000_000_000L) {
+            return null; // too old to decide on: the next cycle has a newer answer
         }
         return HaSnapshot.StandbyView.answer(standby.upstreamReachable(), standby.running(), standby.fenced(),
                 standby.inRecovery());

@@ -221,13 +221,12 @@ public class InstanceManager {
 
     /**
      * The watchdog: PostgreSQL (or its PgBouncer) that should run but does not — it crashed, or was
-     * killed — is started again in place, with crash recovery, within about a second. A fenced
+     * killed — is started again in place, with crash recovery, within {@code pgflex.agent.watchdog-interval}
+     * (200 ms; its own thread, {@link io.pgflex.agent.AgentStartup}) and the restart itself. A fenced
      * instance is never started (the HA failover fenced it: it must not come back as a primary);
      * one that keeps failing to start is tried with a growing pause (up to a minute).
      */
-    @io.quarkus.scheduler.Scheduled(every = "${pgflex.agent.watchdog-interval:1s}", delayed = "5s",
-            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
-    void watchdog() {
+    public void watchdog() {
         for (InstanceRecord seen : store.records()) {
             String id = seen.instanceId();
             if (seen.spec() == null || seen.spec().desiredState() != DesiredState.Running || seen.state() != InstanceState.Running
@@ -246,6 +245,9 @@ public class InstanceManager {
                     continue; // changed meanwhile (stopped, deleted, fenced)
                 }
                 try {
+                    if (!store.running(id) && store.postmasterUnreaped(id)) {
+                        continue; // dead, but PostgreSQL would take its lock file as held until init reaps it: next tick
+                    }
                     if (!store.running(id) && !lease.mayStart(id, store.replication(id).orElse(null))) {
                         LOG.warnf("instance %s: PostgreSQL does not run; not started again: a synchronous primary that"
                                 + " ha-service has not confirmed for %d ms (it may be failing over)", id, lease.timeoutMillis());

@@ -114,10 +114,24 @@ public class InstanceStore {
         Path pid = layout(instanceId).postmasterPid();
         try {
             long first = Long.parseLong(Files.readAllLines(pid).get(0).trim());
-            return ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)
-                    ? java.util.OptionalLong.of(first) : java.util.OptionalLong.empty();
+            boolean alive = ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)
+                    && !io.pgflex.agent.os.OsCommands.zombie(first); // a killed postmaster may wait a while to be reaped
+            return alive ? java.util.OptionalLong.of(first) : java.util.OptionalLong.empty();
         } catch (IOException | RuntimeException e) {
             return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Whether the instance's postmaster has died but was not reaped yet (a zombie): PostgreSQL
+     * refuses to start while the pid in its lock file exists, so a restart waits for the reaping.
+     */
+    public boolean postmasterUnreaped(String instanceId) {
+        try {
+            long first = Long.parseLong(Files.readAllLines(layout(instanceId).postmasterPid()).get(0).trim());
+            return io.pgflex.agent.os.OsCommands.zombie(first);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -72,6 +72,21 @@ public class OsCommands {
         }
     }
 
+    /**
+     * Whether the process has exited and waits to be reaped: a killed postmaster (whose parent is
+     * init once pg_ctl has gone) stays a zombie until init reaps it, which some inits do only every
+     * few seconds; it counts as dead from the moment it died.
+     */
+    public static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc: trust isAlive()
+        }
+    }
+
     /** Writes a file the agent generates unless it already holds {@code content}; whether it wrote. */
     public static boolean writeIfChanged(Path file, String content) {
         try {

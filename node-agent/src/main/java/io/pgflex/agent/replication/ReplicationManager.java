@@ -20,7 +20,6 @@ import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.ReplicationSpec;
 import io.pgflex.contracts.agent.ReplicationStatus;
 import io.pgflex.contracts.agent.ReplicationStatus.StandbyConnection;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -638,9 +637,7 @@ public class ReplicationManager {
      * isolation timeout — may have been failed over: it fences itself (immediate stop) so that it
      * never serves or accepts a write again. Rebuilding it as a standby is ha-service's call.
      */
-    @Scheduled(every = "${pgflex.agent.self-fence-interval:500ms}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void selfFence() {
+    public void selfFence() {
         for (InstanceRecord record : store.records()) {
             String id = record.instanceId();
             try {

@@ -42,6 +42,9 @@ public record ReplicationState(String role, long term, HaPeer upstream, List<HaP
         p.put("hot_standby_feedback", "on");
         // a standby answers at least every second: its primary tells "cut off" from "idle" by that
         p.put("wal_receiver_status_interval", "1s");
+        // a standby whose primary restarted in place (a crash its agent recovered) reconnects within half a second,
+        // not PostgreSQL's 5 s: the primary's commits wait for it meanwhile
+        p.put("wal_retrieve_retry_interval", "500ms");
         if (standby() && upstream != null) {
             p.put("primary_conninfo", "host=" + upstream.host() + " port=" + upstream.port() + " user=" + REPLICATION_ROLE
                     + " passfile=" + passfile + " sslmode=require channel_binding=require application_name=" + HaPeer.slotName(selfInstanceId)

@@ -142,8 +142,28 @@ public class Router {
         boolean changed = out.add(oldPrimary) | out.remove(newPrimary);
         if (changed) {
             LOG.warnf("router: failover of server %s: instance %s no longer routed", serverId, oldPrimary);
+            cutSessions(serverId, oldPrimary);
         }
         return changed;
+    }
+
+    /**
+     * The old primary's client sessions are cut at once (admin socket: maintenance, then shutdown of
+     * its sessions): a hung host keeps them open and silent, and a reload would leave them with the old
+     * worker, so clients would wait out their own timeouts instead of reconnecting to the new primary.
+     */
+    private void cutSessions(String serverId, String instanceId) {
+        if (!serverId.matches("[A-Za-z0-9-]+") || !instanceId.matches("[A-Za-z0-9-]+") || masterPid() == null) {
+            return;
+        }
+        for (String backend : List.of("be_" + serverId, "be_" + serverId + "_pgbouncer")) {
+            try {
+                command("set server " + backend + "/" + instanceId + " state maint");
+                command("shutdown sessions server " + backend + "/" + instanceId);
+            } catch (RuntimeException e) {
+                LOG.debugf("router: sessions of %s/%s not cut: %s", backend, instanceId, e.getMessage());
+            }
+        }
     }
 
     /** A rebuilt standby may be routed again (it becomes UP only when it is the primary). */

@@ -20,8 +20,10 @@ public class AgentClients {
         this.tls = tls;
     }
 
+    /** The agents instances may be placed on (not a router-only agent). */
     public Set<String> agentIds() {
-        return config.agents().keySet();
+        return config.agents().entrySet().stream().filter(e -> e.getValue().instances()).map(java.util.Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     public String zone(String agentId) {

@@ -115,8 +115,13 @@ public class Placement {
         return info;
     }
 
-    /** What the agent said about itself when it last answered (it may not answer now). */
+    /**
+     * What the agent said about itself when it last answered (it may not answer now). Asks it only
+     * when it never answered before: this is read on the HA event path, which must not wait for an
+     * agent on a host that is cut off (a connect there hangs until its timeout).
+     */
     public Optional<AgentInfo> lastKnown(String agentId) {
-        return info(agentId).or(() -> Optional.ofNullable(lastKnown.get(agentId)));
+        AgentInfo known = lastKnown.get(agentId);
+        return known != null ? Optional.of(known) : info(agentId);
     }
 }
