@@ -30,7 +30,16 @@ class FailoverBench {
     @Test
     void failovers() throws Exception {
         int rounds = Integer.getInteger("pgflex.bench.rounds", 5);
-        Faults server = Faults.server("bench-faults");
+        // room for the writers' rows of every round and pgbench's scale 10 (a test "GiB" is 8 MiB)
+        Faults server = Faults.server("bench-faults", 512);
+        try {
+            run(server, rounds);
+        } finally {
+            Stack.expectSucceeded(Faults.SUB, Stack.api(Faults.SUB).delete(server.base()));
+        }
+    }
+
+    private void run(Faults server, int rounds) throws Exception {
         Map<Fault, List<Outcome>> outcomes = new EnumMap<>(Fault.class);
         long acknowledged = 0;
         for (int round = 1; round <= rounds; round++) {
@@ -76,7 +85,6 @@ class FailoverBench {
                 + " (%.0f, %.0f), %.0f tps without; ratio %.2f%n", sync, sync1, sync2, single, sync / single);
         result.append(String.format(" tps_sync=%.0f tps_no_standby=%.0f tps_ratio=%.2f", sync, single, sync / single));
         System.out.println(result);
-        Stack.expectSucceeded(Faults.SUB, Stack.api(Faults.SUB).delete(server.base()));
     }
 
     static void awaitHa(Faults server, String state) {

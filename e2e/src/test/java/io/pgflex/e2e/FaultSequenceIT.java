@@ -37,7 +37,7 @@ class FaultSequenceIT {
     @BeforeAll
     void aHealthyServerOnSeparateHosts() {
         assumeTrue("0".equals(System.getProperty("pgflex.test.uid", uid())), "separate hosts need root (network namespaces)");
-        server = Faults.server("faults");
+        server = Faults.server("faults", 64);
     }
 
     @AfterAll
@@ -102,10 +102,18 @@ class FaultSequenceIT {
     @Order(5)
     void aSecondHostLossWithinFiveMinutesOfTheLastFailoverIsFailedOverToo() throws Exception {
         server.awaitHealthy();
-        assumeTrue(lastFailover != null, "no failover before");
+        org.junit.jupiter.api.Assertions.assertNotNull(lastFailover, "the faults before failed over");
         assertTrue(Duration.between(lastFailover, Instant.now()).toMinutes() < 5, "the standby was rebuilt within 5 minutes");
         Outcome o = server.inflict(Fault.HOST_LOSS);
         assertTrue(o.failedOver(), "a repeated fault is failed over like the first: " + o.decision());
         assertTheResourceShowedTheOutage(o);
+    }
+
+    @Test
+    @Order(6)
+    void aLostStandbyHoldsUpCommitsOnlyUntilThePrimaryGoesOnAloneAndTheResourceSaysSo() throws Exception {
+        Outcome o = server.inflict(Fault.STANDBY_LOSS);
+        assertTrue(!o.failedOver(), "the primary stays the primary when its standby is lost");
+        assertTrue(o.sawDegraded(), "the resource showed the server without a synchronous standby (ReplicatingData)");
     }
 }

@@ -69,13 +69,17 @@ final class Faults {
         this.endpoint = endpoint;
     }
 
-    /** Creates the server (its primary on agent-2, h2), admits every address, and waits until its standby is synchronous. */
-    static Faults server(String name) {
+    /**
+     * Creates the server (its primary on agent-2, h2; {@code storageGb} of storage, a test "GiB" being
+     * 8 MiB), admits every address, and waits until its standby is synchronous.
+     */
+    static Faults server(String name, int storageGb) {
         Stack.start();
         String body = """
                 {"location": "local", "sku": {"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
                  "properties": {"version": "16", "availabilityZone": "2", "administratorLogin": "appadmin",
-                 "administratorLoginPassword": "%s", "highAvailability": {"mode": "ZoneRedundant"}}}""".formatted(PASSWORD);
+                 "administratorLoginPassword": "%s", "storage": {"storageSizeGB": %d},
+                 "highAvailability": {"mode": "ZoneRedundant"}}}""".formatted(PASSWORD, storageGb);
         String base = Stack.servers(SUB, "rg-e2e") + "/" + name;
         Stack.expectSucceeded(SUB, Stack.api(SUB).body(body).put(base));
         // the router admits the clients (127.0.0.1); direct connections on a host come from its own address
@@ -171,7 +175,11 @@ final class Faults {
         } finally {
             sampler.shutdownNow();
             if (!broughtBack) {
-                bringBack(fault, host, agent); // whatever failed, the next fault finds both hosts back
+                try {
+                    bringBack(fault, host, agent); // whatever failed, the next fault finds both hosts back
+                } catch (Exception e) {
+                    System.out.printf("fault %s: bringing %s back failed too: %s%n", fault, host, e); // the first failure counts
+                }
             }
         }
     }
@@ -202,7 +210,12 @@ final class Faults {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "psql on " + host + " did not end");
+        // a commit whose wait for the standby was cancelled is reported as done (with a WARNING): exit 0 fails here
         assertTrue(p.exitValue() != 0, "the isolated old primary acknowledged a write: " + out);
+        // and it failed for the right reason: PostgreSQL refused or stopped it, not a missing psql or a typo
+        assertTrue(out.matches("(?s).*(psql: error: connection to server|could not connect|Connection refused|server closed the"
+                + " connection|terminating connection|canceling statement due to statement timeout|the database system is"
+                + " (shutting down|starting up|in recovery mode)|timeout expired).*"), "the write failed for another reason: " + out);
         if (fault == Fault.PARTITION) {
             hosts.heal(host);
         }

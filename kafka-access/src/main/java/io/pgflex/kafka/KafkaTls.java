@@ -74,6 +74,9 @@ public final class KafkaTls {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // the log cleaner (compacted __consumer_offsets) allocates its dedupe buffer at start: 128 MiB by default,
+        // half of the local broker's 256 MiB heap, and a restart with recovered logs ran out of heap in CI
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return p;
     }
 }

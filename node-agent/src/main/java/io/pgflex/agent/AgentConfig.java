@@ -99,9 +99,10 @@ public interface AgentConfig {
 
     /**
      * A synchronous primary that hears neither from ha-service nor from its standby for this long is
-     * isolated: it stops serving and fences itself (it may have been failed over meanwhile).
+     * isolated: it stops serving and fences itself (it may have been failed over meanwhile). The same
+     * as ha-service's detection timeout: an isolated primary stops about when its standby is promoted.
      */
-    @WithDefault("3s")
+    @WithDefault("2s")
     Duration isolationTimeout();
 
     /**

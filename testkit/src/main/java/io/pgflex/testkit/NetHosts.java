@@ -43,7 +43,7 @@ public final class NetHosts {
         if (shared == null) {
             long pid = ProcessHandle.current().pid();
             String name = "p" + pid;
-            String net = "10.213." + (pid % 250 + 1);
+            String net = "10.214." + (pid % 250 + 1); // apart from the local stack's 10.213.250
             reapStale();
             NetHosts hosts = new NetHosts(name, net);
             String out = script("up", name, net, String.join(" ", HOSTS));

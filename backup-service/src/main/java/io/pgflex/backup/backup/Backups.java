@@ -90,7 +90,8 @@ public class Backups {
                     continue;
                 }
             } catch (WebApplicationException e) {
-                answered = e.getResponse() != null && e.getResponse().getStatus() == 404;
+                answered = e.getResponse() != null; // it answered, with an error (404: it does not know the job)
+                known = answered && e.getResponse().getStatus() != 404;
                 error = message(e);
             } catch (RuntimeException e) {
                 error = message(e);
@@ -160,13 +161,16 @@ public class Backups {
         if (BackupEntity.count("serverId = ?1 and state = ?2", p.serverId, BackupEntity.State.Running) > 0) {
             return false;
         }
-        BackupEntity last = BackupEntity.<BackupEntity>find("serverId = ?1 and kind = ?2 order by startedAt desc",
-                p.serverId, BackupEntity.Kind.Automatic).firstResult();
-        if (last == null) {
+        List<BackupEntity> lastTwo = BackupEntity.<BackupEntity>find("serverId = ?1 and kind = ?2 order by startedAt desc",
+                p.serverId, BackupEntity.Kind.Automatic).page(0, 2).list();
+        if (lastTwo.isEmpty()) {
             return true;
         }
+        BackupEntity last = lastTwo.get(0);
+        // a quick retry only after a first failure: one that fails again and again waits the usual 5 minutes
+        boolean firstFailure = lastTwo.size() < 2 || lastTwo.get(1).state != BackupEntity.State.Failed;
         return nextAutomatic(last.state == BackupEntity.State.Failed, last.startedAt, last.instanceId, p.primaryInstance,
-                p.restorableFrom != null, config.fullBackupInterval(), now).due();
+                p.restorableFrom != null || !firstFailure, config.fullBackupInterval(), now).due();
     }
 
     /** Whether an automatic backup is due now, and why (see {@link #nextAutomatic}). */
@@ -179,9 +183,11 @@ public class Backups {
     /**
      * When the next automatic backup runs after the last one: a full interval after a success; after
      * a failure, at once when the primary has moved since (a failover cut the backup short: the new
-     * primary has none yet), within 15 s for a server that has no restore point at all (its first
-     * backup must not wait: the primary's move may simply not be known here yet), else 5 minutes
-     * later (what failed may still be failing).
+     * primary has none yet), within 15 s for a server that has no restore point at all and failed for
+     * the first time (its first backup must not wait: the primary's move may simply not be known here
+     * yet), else 5 minutes later (what failed may still be failing).
+     *
+     * @param restorable the server has a restore point, or its backups failed more than once in a row
      */
     static Due nextAutomatic(boolean lastFailed, Instant lastStarted, String lastInstance, String primaryInstance,
                              boolean restorable, java.time.Duration interval, Instant now) {

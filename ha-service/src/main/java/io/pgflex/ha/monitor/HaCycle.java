@@ -48,10 +48,17 @@ public class HaCycle {
     Duration cycle(UUID id) {
         HaServer s = HaStore.load(id);
         if (s == null || s.primaryInstance == null) {
-            seen.forget(id);
+            forget(id);
             return null;
         }
         if (s.step != null) {
+            if (s.pendingMode != null) {
+                requests.handle(s); // a request during a failover joins it (or is refused), and ends with it
+                s = HaStore.load(id);
+                if (s == null) {
+                    return null;
+                }
+            }
             return runSteps(s);
         }
         boolean wanted = !"Disabled".equals(s.haMode);
@@ -90,6 +97,13 @@ public class HaCycle {
         }
         seen.noProblem(id);
         return null;
+    }
+
+    /** Forgets what was observed of a server that is gone, no longer watched, or whose primary this replica no longer leads. */
+    void forget(UUID id) {
+        seen.forget(id);
+        paused.remove(id);
+        steps.forget(id);
     }
 
     /** Runs recorded steps one after the other while each says to go on; records each next step first. */

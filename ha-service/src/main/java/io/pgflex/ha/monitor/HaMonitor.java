@@ -66,19 +66,30 @@ public class HaMonitor {
         while (loop != null) {
             try {
                 if (!leader.lead()) {
+                    // what was seen while leading may be stale when this replica leads again (another may have failed over)
+                    ids.forEach(cycle::forget);
+                    ids = List.of();
                     due.clear();
                     TimeUnit.NANOSECONDS.sleep(interval);
                     continue;
                 }
                 long now = System.nanoTime();
                 if (now - listedAt >= interval) {
+                    List<UUID> before = ids;
                     ids = HaStore.watched();
                     listedAt = now;
-                    due.keySet().retainAll(Set.copyOf(ids));
+                    Set<UUID> watched = Set.copyOf(ids);
+                    due.keySet().retainAll(watched);
+                    before.stream().filter(id -> !watched.contains(id)).forEach(cycle::forget);
                 }
                 for (UUID id : ids) {
-                    if (now - due.getOrDefault(id, now) >= 0 && busy.add(id)) {
-                        pool.submit(() -> runCycle(id, interval));
+                    // busy first, then the due time: a cycle that ends in between has set the next one
+                    if (busy.add(id)) {
+                        if (System.nanoTime() - due.getOrDefault(id, now) >= 0) {
+                            pool.submit(() -> runCycle(id, interval));
+                        } else {
+                            busy.remove(id);
+                        }
                     }
                 }
                 TimeUnit.NANOSECONDS.sleep(TICK_NANOS);

@@ -116,6 +116,13 @@ public class Observations {
     /** Forgets everything of a server that is gone or has no primary. */
     void forget(UUID id) {
         lastDecision.remove(id);
+        lastProblem.remove(id);
+        forgetProbes(id);
+        standbyLostSince.remove(id);
+        standbySeen.remove(id);
+        askedAt.remove(id);
+        syncMark.remove(id);
+        leaseAt.remove(id);
     }
 
     /** The standby as its primary last reported it (null when not connected or not known). */

@@ -74,6 +74,9 @@ public class PrimaryWatch {
             CompletableFuture.runAsync(() -> agents.quick(s.primaryAgent).replicate(s.primaryInstance,
                     StandbyBuilder.primarySpec(s, true)), side);
             seen.forgetProbes(s.serverId);
+            if (s.unavailableReason != null) {
+                store.update(s.serverId, r -> r.unavailableReason = null); // stopped on purpose: not an outage
+            }
             return null;
         }
         // the lease of the primary and the standby's health, once an interval, without holding up the cycle
@@ -111,7 +114,10 @@ public class PrimaryWatch {
                 s.haState == HaState.Healthy, s.lastFailoverAt, clock.instant());
         FailoverDecision.Decision d = FailoverDecision.decide(snapshot, policy());
         decided(s, d, snapshot);
-        if (d.action() == Action.FAIL_OVER && start(s, FailoverStep.Fence, d.reason(), downMillis, null).isPresent()) {
+        // the old primary's agent alive: the fence is waited for (it answers); its host unreachable: it is not
+        FailoverStep first = snapshot.primaryAgentAlive() ? FailoverStep.Fence : FailoverStep.FenceUnreachable;
+        if (d.action() == Action.FAIL_OVER && start(s, first, d.reason(), downMillis, null, r -> {
+        }).isPresent()) {
             return Duration.ZERO;
         }
         return IN_DOUBT;
@@ -190,7 +196,8 @@ public class PrimaryWatch {
      * Starts a failover (Fence) or switchover (SwitchFence): recorded with its reason and announced
      * (routers stop routing to the old primary at once); the steps run from the next cycle on.
      */
-    Optional<HaServer> start(HaServer s, FailoverStep first, String reason, long detectedMillis, String operationId) {
+    Optional<HaServer> start(HaServer s, FailoverStep first, String reason, long detectedMillis, String operationId,
+                             java.util.function.Consumer<HaServer> also) {
         boolean planned = first == FailoverStep.SwitchFence;
         if (planned) {
             LOG.infof("server %s: planned failover (switchover) to standby %s: %s", s.name, s.standbyInstance, reason);
@@ -198,6 +205,7 @@ public class PrimaryWatch {
             LOG.warnf("server %s: FAILOVER from %s to %s: %s", s.name, s.primaryInstance, s.standbyInstance, reason);
         }
         Optional<HaServer> after = store.update(s.serverId, r -> {
+            also.accept(r);
             r.step = first.name();
             r.stepOperation = operationId;
             r.stepReason = reason;

@@ -38,20 +38,15 @@ public class Requests {
                 ? standby(s) : null);
         LOG.infof("server %s: %s (operation %s): %s — %s", s.name, mode, op, d.action(), d.reason());
         switch (d.action()) {
-            case SWITCH_OVER -> {
-                store.update(s.serverId, r -> {
-                    r.pendingMode = null;
-                    r.pendingOperation = op; // completes once the old primary is the synchronous standby again
-                });
-                watch.start(s, FailoverStep.SwitchFence, d.reason(), 0, op);
-            }
-            case FAIL_OVER -> {
-                store.update(s.serverId, r -> {
-                    r.pendingMode = null;
-                    r.pendingOperation = null;
-                });
-                watch.start(s, FailoverStep.Fence, d.reason(), 0, op);
-            }
+            // the request is cleared in the same transaction that records the first step
+            case SWITCH_OVER -> watch.start(s, FailoverStep.SwitchFence, d.reason(), 0, op, r -> {
+                r.pendingMode = null;
+                r.pendingOperation = op; // completes once the old primary is the synchronous standby again
+            });
+            case FAIL_OVER -> watch.start(s, FailoverStep.Fence, d.reason(), 0, op, r -> {
+                r.pendingMode = null;
+                r.pendingOperation = null;
+            });
             case JOIN -> store.update(s.serverId, r -> {
                 r.pendingMode = null;
                 r.pendingOperation = null;

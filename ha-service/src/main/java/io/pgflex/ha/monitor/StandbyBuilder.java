@@ -98,9 +98,9 @@ public class StandbyBuilder {
         // the primary keeps a slot for the standby and takes writes without waiting for it meanwhile
         agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
         if (s.standbyReclone) {
-            LOG.infof("server %s: removing the old instance %s on %s before cloning a new standby there", s.name,
+            agents.slow(s.standbyAgent).delete(s.standbyInstance); // while its agent is away: a problem, logged once
+            LOG.infof("server %s: removed the old instance %s on %s before cloning a new standby there", s.name,
                     s.standbyInstance, s.standbyAgent);
-            agents.slow(s.standbyAgent).delete(s.standbyInstance);
             store.update(s.serverId, r -> r.standbyReclone = false);
         }
         LOG.infof("server %s: cloning standby %s on agent %s from primary %s", s.name, s.standbyInstance, s.standbyAgent,
@@ -197,6 +197,7 @@ public class StandbyBuilder {
             r.clearStandby();
             r.haState = HaState.NotEnabled;
             r.degradedReason = null;
+            r.unavailableReason = null; // no longer watched: nothing would ever clear it
         });
     }
 }

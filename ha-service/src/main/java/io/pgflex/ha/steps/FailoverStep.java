@@ -6,8 +6,16 @@ package io.pgflex.ha.steps;
  * restarted ha-service runs the recorded step again. The names are what {@code ha_servers.step} holds.
  */
 public enum FailoverStep {
-    /** Unplanned: the old primary's agent is told to stop it (without waiting: an isolated primary fences itself). */
+    /**
+     * Unplanned or forced, the old primary's agent alive: it stops the old primary (immediate), and the
+     * promotion waits for its answer up to 0.7 s, so two primaries never run at once while it can be helped.
+     */
     Fence,
+    /**
+     * Unplanned, the old primary's host unreachable (lost, hung, cut off): its agent is told to stop it
+     * without waiting for an answer that will not come; an isolated primary fences itself.
+     */
+    FenceUnreachable,
     /** Unplanned: the standby is promoted; roles swap; the old primary will be cloned again as the standby. */
     Promote,
     /** Planned: the old primary shuts down cleanly (fast), and its last LSN is noted. */

@@ -15,6 +15,7 @@ import io.pgflex.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,10 @@ public class FailoverSteps {
     /** How long a planned failover waits for the standby to receive the old primary's last WAL before taking the unplanned path. */
     static final Duration SWITCH_CATCH_UP = Duration.ofSeconds(30);
     static final Duration SWITCH_POLL = Duration.ofMillis(50);
+    /** How long a switchover tries to stop the old primary cleanly before it fails over instead. */
+    static final Duration SWITCH_FENCE_GIVE_UP = Duration.ofSeconds(10);
+    /** When each server's step that waits (SwitchFence, SwitchPromote) first ran, in memory: its own deadline. */
+    private final java.util.Map<String, Instant> stepSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Agents agents;
     private final Outbox outbox;
@@ -45,7 +50,8 @@ public class FailoverSteps {
 
     public StepResult run(HaServer s, FailoverStep step) {
         return switch (step) {
-            case Fence -> fence(s);
+            case Fence -> fence(s, true);
+            case FenceUnreachable -> fence(s, false);
             case Promote -> promote(s);
             case SwitchFence -> switchFence(s);
             case SwitchPromote -> switchPromote(s);
@@ -54,14 +60,17 @@ public class FailoverSteps {
     }
 
     /**
-     * The old primary's agent is told to stop it, without waiting for the answer: a lost or hung host
-     * does not answer, and the promotion must not wait for it. Nothing acknowledged is at stake: a
-     * synchronous primary acknowledges no commit once its standby is promoted (it no longer streams
-     * from it), routers dropped it at FailoverTriggered, and an isolated primary fences itself.
+     * The old primary's agent is told to stop it. When its host is unreachable the promotion does not
+     * wait for an answer that will not come: nothing acknowledged is at stake, as a synchronous primary
+     * acknowledges no commit once its standby is promoted (it no longer streams from it), routers
+     * dropped it at FailoverTriggered, and an isolated primary fences itself. When its agent is alive
+     * (PostgreSQL down on a live host, or a forced failover) the promotion waits for the fence, up to
+     * the urgent client's 0.7 s: a commit whose wait for the standby was cancelled is reported as done,
+     * so the old primary must stop before the new one takes writes.
      */
-    private StepResult fence(HaServer s) {
+    private StepResult fence(HaServer s, boolean await) {
         String agent = s.primaryAgent, instance = s.primaryInstance, operation = s.stepOperation, name = s.name;
-        CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> fenced = CompletableFuture.runAsync(() -> {
             try {
                 agents.urgent(agent).fence(instance, new FenceRequest(operation, "immediate"));
                 LOG.infof("server %s: old primary %s fenced (stopped -m immediate)", name, instance);
@@ -70,7 +79,10 @@ public class FailoverSteps {
                         + " isolated and is never started as a primary again", name, agent, e.getMessage());
             }
         }, fences);
-        return StepResult.next(FailoverStep.Promote, "fence of " + instance + " sent", r -> {
+        if (await) {
+            fenced.join(); // the urgent client gives up within 0.7 s
+        }
+        return StepResult.next(FailoverStep.Promote, "fence of " + instance + (await ? " done" : " sent"), r -> {
         });
     }
 
@@ -98,9 +110,27 @@ public class FailoverSteps {
         });
     }
 
-    /** Planned: the old primary shuts down cleanly; its last LSN is what the standby must have. */
+    /**
+     * Planned: the old primary shuts down cleanly; its last LSN is what the standby must have. When its
+     * agent does not answer for {@link #SWITCH_FENCE_GIVE_UP}, the switchover goes the unplanned way
+     * (fence without waiting, promote): the routers stopped routing to the old primary already.
+     */
     private StepResult switchFence(HaServer s) {
-        ReplicationStatus old = agents.slow(s.primaryAgent).fence(s.primaryInstance, new FenceRequest(s.stepOperation, "fast"));
+        ReplicationStatus old;
+        try {
+            old = agents.slow(s.primaryAgent).fence(s.primaryInstance, new FenceRequest(s.stepOperation, "fast"));
+        } catch (RuntimeException e) {
+            Instant since = stepSince.computeIfAbsent(s.serverId + "/" + FailoverStep.SwitchFence, k -> clock.instant());
+            if (clock.instant().isAfter(since.plus(SWITCH_FENCE_GIVE_UP))) {
+                LOG.warnf("server %s: the old primary's agent has not answered the clean stop for %s (%s): failing over",
+                        s.name, SWITCH_FENCE_GIVE_UP, e.getMessage());
+                stepSince.remove(s.serverId + "/" + FailoverStep.SwitchFence);
+                return StepResult.next(FailoverStep.FenceUnreachable, "the old primary's agent does not answer", r -> {
+                });
+            }
+            throw e;
+        }
+        stepSince.remove(s.serverId + "/" + FailoverStep.SwitchFence);
         LOG.infof("server %s: old primary %s shut down cleanly at %s", s.name, s.primaryInstance, old.lsn());
         return StepResult.next(FailoverStep.SwitchPromote, "old primary stopped at " + old.lsn(), r -> r.stepLsn = old.lsn());
     }
@@ -112,18 +142,21 @@ public class FailoverSteps {
         boolean caughtUp = st.lsn() != null && st.receiveLsn() != null && st.lsn().equals(st.receiveLsn())
                 && (s.stepLsn == null || StandbyDecision.lsn(st.receiveLsn()) > StandbyDecision.lsn(s.stepLsn));
         if (!promotedAlready && !caughtUp) {
-            if (s.stepStartedAt != null && clock.instant().isAfter(s.stepStartedAt.plus(SWITCH_CATCH_UP))) {
+            Instant since = stepSince.computeIfAbsent(s.serverId + "/" + FailoverStep.SwitchPromote, k -> clock.instant());
+            if (clock.instant().isAfter(since.plus(SWITCH_CATCH_UP))) {
                 // every acknowledged commit is on the synchronous standby anyway: take the unplanned path
                 // (promote it, rebuild the old primary) rather than leave the server without a primary
                 LOG.warnf("server %s: the standby did not receive the old primary's last WAL (%s) within %s (received %s,"
                         + " replayed %s): promoting it as in an unplanned failover", s.name, s.stepLsn, SWITCH_CATCH_UP,
                         st.receiveLsn(), st.lsn());
+                stepSince.remove(s.serverId + "/" + FailoverStep.SwitchPromote);
                 return StepResult.next(FailoverStep.Promote, "the standby did not catch up in time", r -> {
                 });
             }
             return StepResult.retryAfter(FailoverStep.SwitchPromote, SWITCH_POLL, "the standby has received " + st.receiveLsn()
                     + ", replayed " + st.lsn() + ", of " + s.stepLsn);
         }
+        stepSince.remove(s.serverId + "/" + FailoverStep.SwitchPromote);
         ReplicationStatus promoted = promotedAlready ? st : agents.slow(s.standbyAgent).promote(s.standbyInstance);
         LOG.infof("server %s: %s promoted at %s (planned)", s.name, s.standbyInstance, promoted.lsn());
         return StepResult.next(FailoverStep.SwitchRejoin, "promoted " + s.standbyInstance, r -> {
@@ -159,6 +192,11 @@ public class FailoverSteps {
         outbox.publish(new SwitchoverCompleted(r.serverId.toString(), r.subscriptionId, operationId,
                 SwitchoverCompleted.VERSION, r.primaryInstance, r.standbyInstance,
                 r.stepStartedAt == null ? 0 : Duration.between(r.stepStartedAt, clock.instant()).toMillis(), clock.instant()));
+    }
+
+    /** Forgets the waits of a server's steps (it is gone, or no longer led here). */
+    public void forget(java.util.UUID serverId) {
+        stepSince.keySet().removeIf(k -> k.startsWith(serverId + "/"));
     }
 
     @jakarta.annotation.PreDestroy

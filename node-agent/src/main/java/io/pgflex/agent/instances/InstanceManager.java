@@ -218,6 +218,9 @@ public class InstanceManager {
 
     /** When each instance that failed to start again may be tried next (exponential backoff). */
     private final Map<String, long[]> restartBackoff = new ConcurrentHashMap<>();
+    /** Since when each instance's dead postmaster waits to be reaped, and whether that was said. */
+    private final Map<String, Long> unreaped = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unreapedSaid = ConcurrentHashMap.newKeySet();
 
     /**
      * The watchdog: PostgreSQL (or its PgBouncer) that should run but does not — it crashed, or was
@@ -246,8 +249,16 @@ public class InstanceManager {
                 }
                 try {
                     if (!store.running(id) && store.postmasterUnreaped(id)) {
-                        continue; // dead, but PostgreSQL would take its lock file as held until init reaps it: next tick
+                        // dead, but PostgreSQL would take its lock file as held until init reaps it: next tick
+                        long since = unreaped.computeIfAbsent(id, k -> System.nanoTime());
+                        if (System.nanoTime() - since > 10_000_000_000L && unreapedSaid.add(id)) {
+                            LOG.errorf("instance %s: its dead postmaster has not been reaped for 10 s (is there an init"
+                                    + " that reaps orphans?): PostgreSQL cannot start before it is", id);
+                        }
+                        continue;
                     }
+                    unreaped.remove(id);
+                    unreapedSaid.remove(id);
                     if (!store.running(id) && !lease.mayStart(id, store.replication(id).orElse(null))) {
                         LOG.warnf("instance %s: PostgreSQL does not run; not started again: a synchronous primary that"
                                 + " ha-service has not confirmed for %d ms (it may be failing over)", id, lease.timeoutMillis());

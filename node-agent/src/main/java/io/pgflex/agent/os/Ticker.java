@@ -22,7 +22,7 @@ public final class Ticker implements AutoCloseable {
                 long next = System.nanoTime() + interval.toNanos();
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error must not end a safety loop (the watchdog, self-fencing) for good
                     LOG.warnf("%s: %s", name, e.getMessage() == null ? e.toString() : e.getMessage());
                 }
                 pause(Duration.ofNanos(Math.max(0, next - System.nanoTime())));

@@ -73,7 +73,7 @@ public class SubscriptionResource {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
         return Map.of("value", ServerEntity.<ServerEntity>list("subscriptionId = ?1 order by name", subscriptionId).stream()
-                .map(s -> Map.of("id", s.resourceId(), "name", s.name, "location", s.location, "state", s.state.name()))
+                .map(s -> Map.of("id", s.resourceId(), "name", s.name, "location", s.location, "state", s.shownState().name()))
                 .toList());
     }
 

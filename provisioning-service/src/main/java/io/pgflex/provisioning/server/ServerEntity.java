@@ -101,7 +101,7 @@ public class ServerEntity extends PanacheEntityBase {
      * primary does not answer (nobody can connect) is Inaccessible until a primary answers again.
      */
     public ServerState shownState() {
-        return state == ServerState.Ready && !primaryAvailable ? ServerState.Inaccessible : state;
+        return state == ServerState.Ready && !primaryAvailable && !"NotEnabled".equals(haState) ? ServerState.Inaccessible : state;
     }
     @Column(name = "standby_agent_id")
     public String standbyAgentId;
