@@ -54,6 +54,8 @@ final class Stack {
         provisioningPort = freePort();
         provisioningEnv = env(postgres.createDatabase("provisioning"));
         provisioningEnv.put("QUARKUS_CONFIG_LOCATIONS", configFile(NodeAgentResource.provisioningConfig()).toString());
+        // lists page after one server: the SDK suite's lists follow nextLink
+        provisioningEnv.put("PGFLEX_API_PAGE_SIZE", "1");
         provisioning = ServiceProcess.start("provisioning-service", provisioningPort, provisioningEnv);
         haPort = freePort();
         haEnv = env(postgres.createDatabase("ha"));

@@ -110,13 +110,13 @@ public class InstanceSql {
         List<ParameterInfo> out = new ArrayList<>();
         try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name, setting, unit, boot_val, vartype, min_val, max_val,"
-                     + " enumvals, context, short_desc FROM pg_settings ORDER BY name")) {
+                     + " enumvals, context, short_desc, pending_restart FROM pg_settings ORDER BY name")) {
             while (rs.next()) {
                 Array enums = rs.getArray(8);
                 out.add(new ParameterInfo(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                         enums == null ? List.of() : List.of((String[]) enums.getArray()),
-                        rs.getString(9), rs.getString(10)));
+                        rs.getString(9), rs.getString(10), rs.getBoolean(11)));
             }
         }
         return out;

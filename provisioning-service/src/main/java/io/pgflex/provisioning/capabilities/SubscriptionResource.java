@@ -1,6 +1,5 @@
 package io.pgflex.provisioning.capabilities;
 
-import io.pgflex.contracts.agent.Sku;
 import io.pgflex.provisioning.placement.Placement;
 import io.pgflex.provisioning.server.ServerEntity;
 import io.pgflex.provisioning.server.ServerValidator;
@@ -15,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +37,13 @@ public class SubscriptionResource {
     }
 
     public record NameRequest(String name, String type) {
+    }
+
+    /** The location-scoped form (az CLI's {@code flexible-server create} asks it first): names are global here. */
+    @POST
+    @Path("/locations/{location}/checkNameAvailability")
+    public Map<String, Object> checkNameAvailabilityIn(@PathParam("location") String location, NameRequest request) {
+        return checkNameAvailability(request);
     }
 
     @POST
@@ -67,15 +72,6 @@ public class SubscriptionResource {
         return answer;
     }
 
-    @GET
-    @Path("/flexibleServers")
-    public Map<String, Object> listAll() {
-        ApiVersions.require(apiVersion);
-        guard.read(subscriptionId);
-        return Map.of("value", ServerEntity.<ServerEntity>list("subscriptionId = ?1 order by name", subscriptionId).stream()
-                .map(s -> Map.of("id", s.resourceId(), "name", s.name, "location", s.location, "state", s.shownState().name()))
-                .toList());
-    }
 
     /** What can be created here: tiers with their SKUs, storage sizes, PostgreSQL versions the agents run. */
     @GET
@@ -83,21 +79,6 @@ public class SubscriptionResource {
     public Map<String, Object> capabilities(@PathParam("location") String location) {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
-        List<Map<String, Object>> editions = Arrays.stream(Sku.Tier.values()).map(tier -> Map.<String, Object>of(
-                "name", tier.name(),
-                "supportedServerSkus", Arrays.stream(Sku.values()).filter(s -> s.tier() == tier).map(s -> Map.of(
-                        "name", s.apiName(), "vCores", s.vCores(),
-                        "supportedMemoryPerVcoreMb", s.memoryGiB() * 1024 / s.vCores(),
-                        "supportedHaMode", tier == Sku.Tier.Burstable ? List.of() : List.of("SameZone", "ZoneRedundant")))
-                        .toList(),
-                "supportedStorageEditions", List.of(Map.of("name", "ManagedDisk",
-                        "supportedStorageMb", ServerValidator.STORAGE_SIZES.stream()
-                                .map(gb -> Map.of("storageSizeMb", gb * 1024)).toList())))).toList();
-        return Map.of("value", List.of(Map.of(
-                "name", "FlexibleServerCapabilities",
-                "supportedServerEditions", editions,
-                "supportedServerVersions", placement.offeredMajors().stream().map(v -> Map.of("name", v.toString())).toList(),
-                "supportedAvailabilityZones", placement.zones(),
-                "location", location)));
+        return Map.of("value", List.of(Capabilities.of(location, placement.offeredMajors(), placement.zones(), null)));
     }
 }

@@ -16,6 +16,7 @@ import io.pgflex.support.errors.ArmException;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -83,6 +84,14 @@ public class ConfigurationResource {
         guard.read(subscriptionId);
         ServerEntity server = running();
         return view(server, parameter(server, name), userParameters(server));
+    }
+
+    /** PATCH is what the SDKs' configurations update and az CLI's {@code parameter set} send: the same as PUT here. */
+    @PATCH
+    @Path("/{name}")
+    @Transactional
+    public Response patch(@PathParam("name") String name, ConfigurationRequest request) {
+        return put(name, request);
     }
 
     /** Sets (or with source system-default, resets) a parameter; applied by reload, or by restart for static ones. */
@@ -155,6 +164,14 @@ public class ConfigurationResource {
         }
     }
 
+    /** PostgreSQL's own documentation of a parameter (pgbouncer.* ones: PgBouncer's configuration page). */
+    static String documentationLink(String name) {
+        if (name.startsWith("pgbouncer.")) {
+            return "https://www.pgbouncer.org/config.html#" + name.substring("pgbouncer.".length()).replace('_', '-');
+        }
+        return "https://www.postgresql.org/docs/current/runtime-config.html?q=" + name;
+    }
+
     static Map<String, Object> view(ServerEntity server, ParameterInfo p, Map<String, String> user) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("value", user.getOrDefault(p.name(), p.value()));
@@ -173,6 +190,9 @@ public class ConfigurationResource {
         props.put("isDynamicConfig", !"postmaster".equals(p.context()));
         props.put("isReadOnly", !ParameterPolicy.modifiable(p.name()));
         props.put("unit", p.unit());
+        // set in the configuration files, taking effect only at a restart: as the instance reports it (pg_settings)
+        props.put("isConfigPendingRestart", p.pendingRestart());
+        props.put("documentationLink", documentationLink(p.name()));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", server.resourceId() + "/configurations/" + p.name());
         v.put("name", p.name());

@@ -40,11 +40,19 @@ public class ServerResource {
     UriInfo uri;
 
     private final io.pgflex.provisioning.endpoint.Endpoints endpoints;
+    private final int pageSize;
 
-    public ServerResource(ServerService servers, TenantGuard guard, io.pgflex.provisioning.endpoint.Endpoints endpoints) {
+    private final io.pgflex.provisioning.placement.Placement placement;
+
+    public ServerResource(ServerService servers, TenantGuard guard, io.pgflex.provisioning.endpoint.Endpoints endpoints,
+                          io.pgflex.provisioning.placement.Placement placement,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pgflex.api.page-size",
+                                  defaultValue = "100") int pageSize) {
+        this.placement = placement;
         this.servers = servers;
         this.guard = guard;
         this.endpoints = endpoints;
+        this.pageSize = pageSize;
     }
 
     private ServerResponse view(ServerEntity s) {
@@ -88,10 +96,31 @@ public class ServerResource {
     }
 
     @GET
-    public Map<String, List<ServerResponse>> list() {
+    public Map<String, Object> list(@QueryParam("$skipToken") String skipToken) {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
-        return Map.of("value", servers.list(subscriptionId, resourceGroup).stream().map(this::view).toList());
+        return ServerPages.page(servers.page(subscriptionId, resourceGroup, skipToken, pageSize), pageSize, uri, this::view);
+    }
+
+    /** What this server can be changed to (az CLI's update validator asks it on every update): its major and newer. */
+    @GET
+    @Path("/{name}/capabilities")
+    public Map<String, Object> capabilities(@PathParam("name") String name) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        ServerEntity server = servers.get(subscriptionId, resourceGroup, name);
+        return Map.of("value", List.of(io.pgflex.provisioning.capabilities.Capabilities.of(server.location,
+                placement.offeredMajors(), placement.zones(), Integer.valueOf(server.version))));
+    }
+
+    /** The read replicas of a server: pgflex offers none yet, so always an empty list for a server that exists. */
+    @GET
+    @Path("/{name}/replicas")
+    public Map<String, Object> replicas(@PathParam("name") String name) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        servers.get(subscriptionId, resourceGroup, name);
+        return Map.of("value", List.of());
     }
 
     /** 202 with the operation, or 204 when there is no such server. */

@@ -30,11 +30,34 @@ public record ServerResponse(String id, String name, String type, String locatio
                              HighAvailability highAvailability, MaintenanceWindow maintenanceWindow, Network network,
                              String availabilityZone, String state, String fullyQualifiedDomainName, Integer port,
                              String connectionString, String multiHostConnectionString, Integer pgBouncerPort,
-                             String pgBouncerConnectionString, String resourceLimits, String caCertificate) {
+                             String pgBouncerConnectionString, String resourceLimits, String caCertificate,
+                             AuthConfig authConfig, DataEncryption dataEncryption, String replicationRole,
+                             int replicaCapacity, String createMode) {
     }
 
-    /** @param readOnly storage reached 95 % and could not grow: writes fail until it is under 95 % again */
-    public record Storage(int storageSizeGB, String autoGrow, boolean readOnly) {
+    /**
+     * @param readOnly storage reached 95 % and could not grow: writes fail until it is under 95 % again
+     * @param tier     the size's Premium SSD tier and {@code iops} its IOPS, as Azure shows them (nominal: see
+     *                 {@link StorageTiers})
+     */
+    public record Storage(int storageSizeGB, String autoGrow, boolean readOnly, String tier, int iops, String type) {
+        static Storage of(int sizeGb, boolean autoGrow, boolean readOnly) {
+            StorageTiers.Tier tier = StorageTiers.of(sizeGb);
+            return new Storage(sizeGb, autoGrow ? "Enabled" : "Disabled", readOnly, tier.name(), tier.iops(), StorageTiers.TYPE);
+        }
+    }
+
+    /** Password authentication only (no Microsoft Entra ID in a self-hosted service). */
+    public record AuthConfig(String passwordAuth, String activeDirectoryAuth) {
+        static final AuthConfig PASSWORD_ONLY = new AuthConfig("Enabled", "Disabled");
+    }
+
+    /**
+     * No customer-managed keys: backups are encrypted with the platform's backup key, the data directory is as
+     * protected as the host disks the operator gives the node agents (docs/security.md).
+     */
+    public record DataEncryption(String type) {
+        static final DataEncryption SYSTEM_MANAGED = new DataEncryption("SystemManaged");
     }
 
     /** @param earliestRestoreDate the earliest point a point-in-time restore reaches now (null before the first backup) */
@@ -68,7 +91,7 @@ public record ServerResponse(String id, String name, String type, String locatio
                 new ServerRequest.Sku(s.skuName, s.skuTier),
                 new SystemData(s.createdAt.toString(), s.updatedAt.toString()),
                 new Properties(s.version, s.minorVersion, s.adminLogin,
-                        new Storage(s.storageGb, s.storageAutoGrow ? "Enabled" : "Disabled", s.storageReadOnly),
+                        Storage.of(s.storageGb, s.storageAutoGrow, s.storageReadOnly),
                         new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled",
                                 java.util.Optional.ofNullable(s.earliestRestoreDate(java.time.Instant.now()))
                                         .map(Object::toString).orElse(null)),
@@ -77,7 +100,8 @@ public record ServerResponse(String id, String name, String type, String locatio
                                 s.maintenanceMinute),
                         new Network(s.publicNetworkAccess ? "Enabled" : "Disabled"),
                         s.availabilityZone, s.shownState().name(), placed ? endpointHost : null, placed ? s.endpointPort : null,
-                        connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits, s.caCertificate));
+                        connection, multiHost, placed ? pgBouncerPort : null, bouncer, s.resourceLimits, s.caCertificate,
+                        AuthConfig.PASSWORD_ONLY, DataEncryption.SYSTEM_MANAGED, "Primary", 0, s.createMode));
     }
 
     private static String libpq(String host, int port, ServerEntity s) {

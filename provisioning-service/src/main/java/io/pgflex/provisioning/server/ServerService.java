@@ -303,6 +303,16 @@ public class ServerService {
                 + "' under resource group '" + resourceGroup + "' was not found.");
     }
 
+    /** Up to {@code limit} servers by name after {@code after} (null: from the first), of a group or the subscription. */
+    public List<ServerEntity> page(String subscriptionId, String resourceGroup, String after, int limit) {
+        String from = after == null ? "" : after;
+        var query = resourceGroup == null
+                ? ServerEntity.<ServerEntity>find("subscriptionId = ?1 and name > ?2 order by name", subscriptionId, from)
+                : ServerEntity.<ServerEntity>find("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) and name > ?3"
+                        + " order by name", subscriptionId, resourceGroup, from);
+        return query.page(0, limit).list();
+    }
+
     public List<ServerEntity> list(String subscriptionId, String resourceGroup) {
         if (resourceGroup == null) {
             return ServerEntity.list("subscriptionId = ?1 order by name", subscriptionId);

@@ -2,9 +2,18 @@ package io.pgflex.support.errors;
 
 import java.util.List;
 
-/** The ARM api-versions pgflex accepts on every public route. */
+/**
+ * The ARM api-versions pgflex accepts on every public route: every published stable and preview version of the
+ * flexible-server API from 2021-06-01 on (Azure/azure-rest-api-specs, specification/postgresql, tags
+ * package-flexibleserver-*; private previews were never published). Each is answered in the newest shape: the
+ * versions only add properties, and clients ignore the ones they do not know.
+ */
 public final class ApiVersions {
-    public static final List<String> SUPPORTED = List.of("2024-08-01", "2025-08-01");
+    public static final List<String> SUPPORTED = List.of(
+            "2021-06-01", "2021-06-01-preview", "2022-01-20-preview", "2022-03-08-preview", "2022-05-01-preview",
+            "2022-12-01", "2023-03-01-preview", "2023-06-01-preview", "2023-12-01-preview", "2024-03-01-preview",
+            "2024-08-01", "2024-11-01-preview", "2025-01-01-preview", "2025-06-01-preview", "2025-08-01",
+            "2026-01-01-preview");
 
     private ApiVersions() {
     }

@@ -7,10 +7,24 @@ import org.junit.jupiter.api.Test;
 
 class ApiVersionsTest {
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"2021-06-01", "2022-12-01", "2023-06-01-preview",
+            "2024-08-01", "2025-01-01-preview", "2025-08-01", "2026-01-01-preview"})
+    void acceptsPublishedStableAndPreviewVersions(String version) {
+        assertEquals(version, ApiVersions.require(version));
+    }
+
     @Test
-    void acceptsBothSupportedVersions() {
-        assertEquals("2024-08-01", ApiVersions.require("2024-08-01"));
-        assertEquals("2025-08-01", ApiVersions.require("2025-08-01"));
+    void rejectsAVersionBeforeFlexibleServerExisted() {
+        ArmException e = assertThrows(ArmException.class, () -> ApiVersions.require("2020-02-14-preview"));
+        assertEquals("InvalidApiVersionParameter", e.code());
+    }
+
+    @Test
+    void namesTheSupportedVersionsInTheError() {
+        ArmException e = assertThrows(ArmException.class, () -> ApiVersions.require("2099-01-01"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("2021-06-01") && e.getMessage().contains("2026-01-01-preview"),
+                e.getMessage());
     }
 
     @Test

@@ -1,0 +1,122 @@
+package io.pgflex.provisioning.capabilities;
+
+import io.pgflex.contracts.agent.Sku;
+import io.pgflex.provisioning.server.ServerValidator;
+import io.pgflex.provisioning.server.StorageTiers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+/**
+ * One FlexibleServerCapability in the shape the SDKs and az CLI read (capabilities by location and by server):
+ * tiers with their SKUs (zones, HA modes, IOPS), storage sizes with their Premium SSD tiers, the PostgreSQL majors the
+ * agents run with the majors each can be upgraded to, and the feature switches az CLI checks before it creates or
+ * updates a server ({@code OfferRestricted}, zone-redundant HA, geo-backup, storage auto-growth, online resize).
+ * Pure: what is offered comes in, the capability comes out.
+ */
+public final class Capabilities {
+    private Capabilities() {
+    }
+
+    /**
+     * @param majors      the PostgreSQL majors some node agent runs
+     * @param zones       the availability zones the node agents are in
+     * @param fromVersion the server's version (capabilities by server: the majors it can move to), or null
+     */
+    public static Map<String, Object> of(String location, SortedSet<Integer> majors, SortedSet<String> zones,
+                                         Integer fromVersion) {
+        boolean zoneRedundant = zones.size() >= 2;
+        List<Map<String, Object>> editions = Arrays.stream(Sku.Tier.values()).map(tier -> edition(tier, zones, zoneRedundant))
+                .toList();
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (int major : majors) {
+            if (fromVersion != null && major < fromVersion) {
+                continue;
+            }
+            Map<String, Object> v = available();
+            v.put("name", String.valueOf(major));
+            v.put("supportedVersionsToUpgrade", majors.tailSet(major + 1).stream().map(String::valueOf).toList());
+            v.put("supportedFeatures", List.of(feature("MajorVersionUpgrade", majors.tailSet(major + 1).isEmpty()
+                    ? "Disabled" : "Enabled")));
+            versions.add(v);
+        }
+        Map<String, Object> c = available();
+        c.put("name", location);
+        c.put("supportedServerEditions", editions);
+        c.put("supportedServerVersions", versions);
+        c.put("supportedFeatures", List.of(
+                feature("OfferRestricted", "Disabled"),
+                feature("ZoneRedundantHa", zoneRedundant ? "Enabled" : "Disabled"),
+                feature("GeoBackup", "Disabled"),
+                feature("ZoneRedundantHaAndGeoBackup", "Disabled"),
+                feature("StorageAutoGrowth", "Enabled"),
+                feature("OnlineResize", "Enabled"),
+                feature("FastProvisioning", "Disabled")));
+        c.put("fastProvisioningSupported", "Disabled");
+        c.put("supportedFastProvisioningEditions", List.of());
+        c.put("geoBackupSupported", "Disabled");
+        c.put("zoneRedundantHaSupported", zoneRedundant ? "Enabled" : "Disabled");
+        c.put("zoneRedundantHaAndGeoBackupSupported", "Disabled");
+        c.put("storageAutoGrowthSupported", "Enabled");
+        c.put("onlineResizeSupported", "Enabled");
+        c.put("restricted", "Disabled");
+        return c;
+    }
+
+    private static Map<String, Object> edition(Sku.Tier tier, SortedSet<String> zones, boolean zoneRedundant) {
+        List<Sku> skus = Arrays.stream(Sku.values()).filter(s -> s.tier() == tier).toList();
+        List<String> haModes = tier == Sku.Tier.Burstable ? List.of()
+                : zoneRedundant ? List.of("SameZone", "ZoneRedundant") : List.of("SameZone");
+        Map<String, Object> e = available();
+        e.put("name", tier.name());
+        e.put("defaultSkuName", skus.get(0).apiName());
+        e.put("supportedStorageEditions", List.of(storage()));
+        e.put("supportedServerSkus", skus.stream().map(s -> {
+            Map<String, Object> sku = available();
+            sku.put("name", s.apiName());
+            sku.put("vCores", s.vCores());
+            sku.put("supportedIops", 3200 * s.vCores() / 2);
+            sku.put("supportedMemoryPerVcoreMb", (long) s.memoryGiB() * 1024 / s.vCores());
+            sku.put("supportedZones", List.copyOf(zones));
+            sku.put("supportedHaMode", haModes);
+            sku.put("supportedFeatures", List.of());
+            sku.put("securityProfile", "Standard");
+            return sku;
+        }).toList());
+        return e;
+    }
+
+    private static Map<String, Object> storage() {
+        Map<String, Object> edition = available();
+        edition.put("name", "ManagedDisk");
+        edition.put("defaultStorageSizeMb", 32 * 1024L);
+        edition.put("supportedStorageMb", ServerValidator.STORAGE_SIZES.stream().map(gb -> {
+            StorageTiers.Tier tier = StorageTiers.of(gb);
+            Map<String, Object> size = available();
+            size.put("storageSizeMb", gb * 1024L);
+            size.put("maximumStorageSizeMb", gb * 1024L);
+            size.put("supportedIops", tier.iops());
+            size.put("supportedMaximumIops", tier.iops());
+            size.put("defaultIopsTier", tier.name());
+            size.put("supportedIopsTiers", List.of(Map.of("name", tier.name(), "iops", tier.iops(), "status", "Available")));
+            return size;
+        }).toList());
+        return edition;
+    }
+
+    private static Map<String, Object> feature(String name, String status) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        f.put("status", status);
+        return f;
+    }
+
+    private static Map<String, Object> available() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "Available");
+        return m;
+    }
+}
