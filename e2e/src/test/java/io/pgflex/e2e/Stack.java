@@ -90,6 +90,10 @@ final class Stack {
      * monitoring-service, started by the first test that needs it (its storage protection acts on
      * every server from then on): alert rules may have windows from 2 s, evaluated every second.
      */
+    static synchronized java.util.Optional<Integer> monitoringPortIfStarted() {
+        return java.util.Optional.ofNullable(monitoring).map(ServiceProcess::port);
+    }
+
     static synchronized ServiceProcess monitoring() {
         start();
         if (monitoring == null) {
@@ -240,12 +244,16 @@ final class Stack {
     }
 
     static Connection connect(int port, String user, String password) throws SQLException {
+        return connect(port, "postgres", user, password);
+    }
+
+    static Connection connect(int port, String database, String user, String password) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("sslmode", "require");
         p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, p);
     }
 
     static int freePort() {

@@ -51,6 +51,14 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/databases")
     List<DatabaseSpec> databases(@PathParam("instanceId") String instanceId);
 
+    /**
+     * The collations a new UTF-8 database can have on this instance: the C library's, and {@code ll_CC.utf8} for each
+     * ICU language-country locale (PostgreSQL 15 and later), so Azure's default {@code en_US.utf8} works everywhere.
+     */
+    @GET
+    @Path("/instances/{instanceId}/collations")
+    List<String> collations(@PathParam("instanceId") String instanceId);
+
     /** Creates the database unless it exists (then it is left as it is). */
     @PUT
     @Path("/instances/{instanceId}/databases/{database}")

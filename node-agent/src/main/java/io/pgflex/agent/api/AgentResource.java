@@ -98,6 +98,11 @@ public class AgentResource implements NodeAgentApi {
     }
 
     @Override
+    public List<String> collations(String instanceId) {
+        return manager.withRunning(instanceId, (layout, record) -> sql.collations(layout, record.port()).offered());
+    }
+
+    @Override
     public DatabaseSpec createDatabase(String instanceId, String database,
                                                                  DatabaseSpec spec) {
         DatabaseSpec db = new DatabaseSpec(database,

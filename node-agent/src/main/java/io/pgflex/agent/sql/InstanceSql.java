@@ -124,11 +124,18 @@ public class InstanceSql {
 
     public List<DatabaseSpec> databases(InstanceLayout layout, int port) throws SQLException {
         List<DatabaseSpec> out = new ArrayList<>();
-        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT datname, pg_encoding_to_char(encoding), datcollate FROM pg_database"
-                     + " WHERE NOT datistemplate ORDER BY datname")) {
-            while (rs.next()) {
-                out.add(new DatabaseSpec(rs.getString(1), rs.getString(2), rs.getString(3)));
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            int version = serverVersion(s);
+            // a database on the ICU provider shows the name it was asked for (en-US: en_US.utf8)
+            String icuLocale = version >= 170000 ? "CASE WHEN datlocprovider = 'i' THEN datlocale END"
+                    : version >= 150000 ? "CASE WHEN datlocprovider = 'i' THEN daticulocale END" : "NULL";
+            try (ResultSet rs = s.executeQuery("SELECT datname, pg_encoding_to_char(encoding), datcollate, " + icuLocale
+                    + " FROM pg_database WHERE NOT datistemplate ORDER BY datname")) {
+                while (rs.next()) {
+                    String icu = rs.getString(4);
+                    String shown = icu == null ? rs.getString(3) : java.util.Objects.requireNonNullElse(Collations.azureName(icu), icu);
+                    out.add(new DatabaseSpec(rs.getString(1), rs.getString(2), shown));
+                }
             }
         }
         return out;
@@ -144,10 +151,59 @@ public class InstanceSql {
                 }
             }
             boolean utf8 = db.charset() == null || db.charset().equalsIgnoreCase("UTF8");
-            String collation = db.collation() != null ? db.collation() : utf8 ? "C.UTF-8" : "C";
-            s.execute("CREATE DATABASE " + quoteIdent(db.name()) + " WITH OWNER " + quoteIdent(owner) + " TEMPLATE template0"
-                    + " ENCODING " + quoteLiteral(db.charset() == null ? "UTF8" : db.charset())
-                    + " LC_COLLATE " + quoteLiteral(collation) + " LC_CTYPE " + quoteLiteral(collation));
+            String create = "CREATE DATABASE " + quoteIdent(db.name()) + " WITH OWNER " + quoteIdent(owner)
+                    + " TEMPLATE template0 ENCODING " + quoteLiteral(db.charset() == null ? "UTF8" : db.charset());
+            if (!utf8) {
+                String collation = db.collation() != null ? db.collation() : "C";
+                s.execute(create + " LC_COLLATE " + quoteLiteral(collation) + " LC_CTYPE " + quoteLiteral(collation));
+                return;
+            }
+            AvailableCollations available = collations(s);
+            Collations.Choice choice = Collations.choose(db.collation(), available.libc(), available.icu())
+                    .orElseThrow(() -> new IllegalArgumentException("collation '" + db.collation()
+                            + "' is not offered by this instance"));
+            s.execute(create + " LC_COLLATE " + quoteLiteral(choice.libcLocale()) + " LC_CTYPE " + quoteLiteral(choice.libcLocale())
+                    + (choice.icu() ? " LOCALE_PROVIDER icu ICU_LOCALE " + quoteLiteral(choice.icuLocale()) : ""));
+        }
+    }
+
+    /** The instance's collations for a UTF-8 database: libc ones, and ICU locales from PostgreSQL 15 on. */
+    public record AvailableCollations(List<String> libc, List<String> icu) {
+        public List<String> offered() {
+            return Collations.offered(libc, icu);
+        }
+    }
+
+    public AvailableCollations collations(InstanceLayout layout, int port) throws SQLException {
+        try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
+            return collations(s);
+        }
+    }
+
+    private static AvailableCollations collations(Statement s) throws SQLException {
+        List<String> libc = new ArrayList<>();
+        List<String> icu = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT collname FROM pg_collation WHERE collprovider = 'c'"
+                + " AND collencoding IN (-1, pg_char_to_encoding('UTF8')) AND collname NOT IN ('default')")) {
+            while (rs.next()) {
+                libc.add(rs.getString(1));
+            }
+        }
+        if (serverVersion(s) >= 150000) { // ICU as a database's provider
+            try (ResultSet rs = s.executeQuery("SELECT regexp_replace(collname, '-x-icu$', '') FROM pg_collation"
+                    + " WHERE collprovider = 'i' AND collname LIKE '%-x-icu'")) {
+                while (rs.next()) {
+                    icu.add(rs.getString(1));
+                }
+            }
+        }
+        return new AvailableCollations(libc, icu);
+    }
+
+    private static int serverVersion(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -24,7 +24,7 @@ public final class Capabilities {
     /**
      * @param majors      the PostgreSQL majors some node agent runs
      * @param zones       the availability zones the node agents are in
-     * @param fromVersion the server's version (capabilities by server: the majors it can move to), or null
+     * @param fromVersion the server's major (capabilities by server: only its own, no major is upgraded in place), or null
      */
     public static Map<String, Object> of(String location, SortedSet<Integer> majors, SortedSet<String> zones,
                                          Integer fromVersion) {
@@ -33,14 +33,14 @@ public final class Capabilities {
                 .toList();
         List<Map<String, Object>> versions = new ArrayList<>();
         for (int major : majors) {
-            if (fromVersion != null && major < fromVersion) {
+            if (fromVersion != null && major != fromVersion) { // a server stays on its major
                 continue;
             }
             Map<String, Object> v = available();
             v.put("name", String.valueOf(major));
-            v.put("supportedVersionsToUpgrade", majors.tailSet(major + 1).stream().map(String::valueOf).toList());
-            v.put("supportedFeatures", List.of(feature("MajorVersionUpgrade", majors.tailSet(major + 1).isEmpty()
-                    ? "Disabled" : "Enabled")));
+            // pgflex does not upgrade a server's major in place (a new server and a dump/restore do): none offered
+            v.put("supportedVersionsToUpgrade", List.of());
+            v.put("supportedFeatures", List.of(feature("MajorVersionUpgrade", "Disabled")));
             versions.add(v);
         }
         Map<String, Object> c = available();
@@ -64,6 +64,57 @@ public final class Capabilities {
         c.put("onlineResizeSupported", "Enabled");
         c.put("restricted", "Disabled");
         return c;
+    }
+
+    /**
+     * The capabilities of api-versions before 2023-03-01-preview (CapabilityProperties): one entry per zone, switches
+     * as booleans, each edition with its server versions and their vCore options, storage sizes in MB.
+     */
+    public static List<Map<String, Object>> legacy(SortedSet<Integer> majors, SortedSet<String> zones) {
+        boolean zoneRedundant = zones.size() >= 2;
+        List<Map<String, Object>> perZone = new ArrayList<>();
+        for (String zone : zones) {
+            List<Map<String, Object>> editions = Arrays.stream(Sku.Tier.values()).map(tier -> {
+                List<Map<String, Object>> vcores = Arrays.stream(Sku.values()).filter(s -> s.tier() == tier).map(s -> {
+                    Map<String, Object> v = available();
+                    v.put("name", s.apiName().substring(Sku.PREFIX.length()));
+                    v.put("vCores", s.vCores());
+                    v.put("supportedIops", 3200 * s.vCores() / 2);
+                    v.put("supportedMemoryPerVcoreMB", (long) s.memoryGiB() * 1024 / s.vCores());
+                    return v;
+                }).toList();
+                Map<String, Object> e = available();
+                e.put("name", tier.name());
+                Map<String, Object> storage = available();
+                storage.put("name", "ManagedDisk");
+                storage.put("supportedStorageMB", ServerValidator.STORAGE_SIZES.stream().map(gb -> {
+                    Map<String, Object> size = available();
+                    size.put("name", gb + "GB");
+                    size.put("supportedIops", StorageTiers.of(gb).iops());
+                    size.put("storageSizeMB", gb * 1024L);
+                    return size;
+                }).toList());
+                e.put("supportedStorageEditions", List.of(storage));
+                e.put("supportedServerVersions", majors.stream().map(major -> {
+                    Map<String, Object> v = available();
+                    v.put("name", String.valueOf(major));
+                    v.put("supportedVcores", vcores);
+                    return v;
+                }).toList());
+                return e;
+            }).toList();
+            Map<String, Object> c = available();
+            c.put("zone", zone);
+            c.put("supportedHAMode", zoneRedundant ? List.of("SameZone", "ZoneRedundant") : List.of("SameZone"));
+            c.put("geoBackupSupported", false);
+            c.put("zoneRedundantHaSupported", zoneRedundant);
+            c.put("zoneRedundantHaAndGeoBackupSupported", false);
+            c.put("fastProvisioningSupported", false);
+            c.put("supportedFlexibleServerEditions", editions);
+            c.put("supportedHyperscaleNodeEditions", List.of());
+            perZone.add(c);
+        }
+        return perZone;
     }
 
     private static Map<String, Object> edition(Sku.Tier tier, SortedSet<String> zones, boolean zoneRedundant) {

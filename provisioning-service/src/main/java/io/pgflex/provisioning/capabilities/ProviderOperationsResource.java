@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.capabilities;
 
+import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The resource provider's operations (operations.list in the SDKs; what role definitions are written against): every
- * action pgflex serves, by resource type. Needs an API token like every route, and no subscription.
+ * The resource provider's operations (operations.list in the SDKs; what role definitions are written against): the
+ * ARM actions on the flexible-server resource types pgflex serves (pgflex's own extensions, such as alert rules and
+ * maintenance, are not listed). Needs an API token like every route, and no subscription.
  */
-@Path("/providers/Microsoft.DBforPostgreSQL/operations")
+@Path("/providers/Microsoft.DBforPostgreSQL")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProviderOperationsResource {
     static final String PROVIDER = "Microsoft.DBforPostgreSQL";
@@ -42,12 +44,30 @@ public class ProviderOperationsResource {
             new Type("checkNameAvailability", "Name availability", List.of("action")),
             new Type("operations", "Operations", List.of("read")));
 
+    private final TenantGuard guard;
+
     @QueryParam("api-version")
     String apiVersion;
 
+    public ProviderOperationsResource(TenantGuard guard) {
+        this.guard = guard;
+    }
+
+    /** Private DNS zones belong to virtual network integration, which pgflex does not offer. */
+    @jakarta.ws.rs.POST
+    @Path("/getPrivateDnsZoneSuffix")
+    public Map<String, Object> privateDnsZoneSuffix() {
+        ApiVersions.require(apiVersion);
+        guard.authenticated();
+        throw io.pgflex.support.errors.ArmException.badRequest(NotOfferedResource.CODE, "pgflex does not offer private DNS"
+                + " zones (virtual network integration): servers are reached at their endpoint, guarded by firewall rules.", null);
+    }
+
     @GET
+    @Path("/operations")
     public Map<String, Object> list() {
         ApiVersions.require(apiVersion);
+        guard.authenticated();
         List<Map<String, Object>> value = new ArrayList<>();
         for (Type t : TYPES) {
             for (String verb : t.verbs()) {

@@ -31,9 +31,42 @@ public class SubscriptionResource {
     @QueryParam("api-version")
     String apiVersion;
 
-    public SubscriptionResource(TenantGuard guard, Placement placement) {
+    private final io.pgflex.provisioning.server.ServerService servers;
+
+    public SubscriptionResource(TenantGuard guard, Placement placement, io.pgflex.provisioning.server.ServerService servers) {
         this.guard = guard;
         this.placement = placement;
+        this.servers = servers;
+    }
+
+    /**
+     * Quota usages (quotaUsages.list, {@code az postgres flexible-server list-skus}' neighbours): the subscription's
+     * servers, vCores and storage against its quota. pgflex's quota is per subscription, so every location shows it.
+     */
+    @GET
+    @Path("/locations/{location}/resourceType/flexibleServers/usages")
+    public Map<String, Object> usages(@PathParam("location") String location) {
+        ApiVersions.require(apiVersion);
+        guard.read(subscriptionId);
+        var limits = servers.quota();
+        var held = servers.held(subscriptionId);
+        String base = "/subscriptions/" + subscriptionId + "/providers/Microsoft.DBforPostgreSQL/locations/" + location
+                + "/resourceType/flexibleServers/usages/";
+        return Map.of("value", List.of(
+                usage(base, "servers", "Servers", "Count", held.servers(), limits.servers()),
+                usage(base, "cores", "vCores (a standby counts like its primary)", "Count", held.vCores(), limits.vCores()),
+                usage(base, "storageGB", "Storage in GB (a standby counts like its primary)", "Count", held.storageGb(),
+                        limits.storageGb())));
+    }
+
+    private static Map<String, Object> usage(String base, String name, String display, String unit, long current, long limit) {
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("name", Map.of("value", name, "localizedValue", display));
+        u.put("limit", limit);
+        u.put("unit", unit);
+        u.put("currentValue", current);
+        u.put("id", base + name);
+        return u;
     }
 
     public record NameRequest(String name, String type) {
@@ -79,6 +112,9 @@ public class SubscriptionResource {
     public Map<String, Object> capabilities(@PathParam("location") String location) {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
+        if (ApiVersions.before(apiVersion, ApiVersions.CAPABILITIES_V2)) {
+            return Map.of("value", Capabilities.legacy(placement.offeredMajors(), placement.zones()));
+        }
         return Map.of("value", List.of(Capabilities.of(location, placement.offeredMajors(), placement.zones(), null)));
     }
 }

@@ -164,12 +164,16 @@ public class ConfigurationResource {
         }
     }
 
-    /** PostgreSQL's own documentation of a parameter (pgbouncer.* ones: PgBouncer's configuration page). */
-    static String documentationLink(String name) {
+    /**
+     * Where a parameter is documented: PgBouncer's configuration page at its anchor for pgbouncer.* ones, else a
+     * search of the PostgreSQL documentation of the server's major for the parameter (the search lists the
+     * parameter's own entry first; a direct anchor would need the page of each of ~350 parameters).
+     */
+    static String documentationLink(String name, String major) {
         if (name.startsWith("pgbouncer.")) {
-            return "https://www.pgbouncer.org/config.html#" + name.substring("pgbouncer.".length()).replace('_', '-');
+            return "https://www.pgbouncer.org/config.html#" + name.substring("pgbouncer.".length());
         }
-        return "https://www.postgresql.org/docs/current/runtime-config.html?q=" + name;
+        return "https://www.postgresql.org/search/?u=%2Fdocs%2F" + major + "%2F&q=" + name;
     }
 
     static Map<String, Object> view(ServerEntity server, ParameterInfo p, Map<String, String> user) {
@@ -192,7 +196,7 @@ public class ConfigurationResource {
         props.put("unit", p.unit());
         // set in the configuration files, taking effect only at a restart: as the instance reports it (pg_settings)
         props.put("isConfigPendingRestart", p.pendingRestart());
-        props.put("documentationLink", documentationLink(p.name()));
+        props.put("documentationLink", documentationLink(p.name(), server.version));
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", server.resourceId() + "/configurations/" + p.name());
         v.put("name", p.name());

@@ -82,6 +82,15 @@ public class DatabaseResource {
             throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not valid.", "properties.collation");
         }
         ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
+        boolean utf8 = charset.equalsIgnoreCase("UTF8") || charset.equalsIgnoreCase("UTF-8");
+        if (collation != null && utf8 && server.state == ServerState.Ready && server.agentId != null) {
+            // a collation the instance does not offer is a 400 now, not a failed operation later
+            List<String> offered = agents.client(server.agentId).collations(server.instanceId);
+            if (offered.stream().noneMatch(c -> sameCollation(c, collation))) {
+                throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not offered by server '"
+                        + serverName + "'; it offers " + sample(offered) + ".", "properties.collation");
+            }
+        }
         Map<String, Object> detail = new HashMap<>();
         detail.put("database", database);
         detail.put("charset", charset.toUpperCase().replace("UTF-8", "UTF8"));
@@ -123,6 +132,19 @@ public class DatabaseResource {
         ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         var accepted = servers.action(server, OperationKind.DropDatabase, Map.of("database", database));
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
+    }
+
+    static boolean sameCollation(String a, String b) {
+        return a.toLowerCase(java.util.Locale.ROOT).replace("utf-8", "utf8")
+                .equals(b.toLowerCase(java.util.Locale.ROOT).replace("utf-8", "utf8"));
+    }
+
+    /** The offered collations for an error message: the common ones first, at most 12 named. */
+    static String sample(List<String> offered) {
+        List<String> first = new java.util.ArrayList<>(offered.stream()
+                .filter(c -> List.of("c", "c.utf8", "posix", "en_us.utf8").contains(c.toLowerCase(java.util.Locale.ROOT))).toList());
+        offered.stream().filter(c -> !first.contains(c)).limit(Math.max(0, 12 - first.size())).forEach(first::add);
+        return String.join(", ", first) + (offered.size() > first.size() ? " and " + (offered.size() - first.size()) + " more" : "");
     }
 
     private ServerEntity running() {

@@ -21,8 +21,10 @@ final class ServerPages {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("value", servers.stream().map(view).toList());
         if (servers.size() == pageSize) {
-            page.put("nextLink", uri.getRequestUriBuilder().replaceQueryParam("$skipToken", servers.get(pageSize - 1).name)
-                    .build().toString());
+            // built from the path and api-version only: a client's own $skipToken (or %24skipToken) is not carried on
+            page.put("nextLink", uri.getAbsolutePathBuilder()
+                    .queryParam("api-version", uri.getQueryParameters().getFirst("api-version"))
+                    .queryParam("$skipToken", servers.get(pageSize - 1).name).build().toString());
         }
         return page;
     }

@@ -102,7 +102,7 @@ public class ServerResource {
         return ServerPages.page(servers.page(subscriptionId, resourceGroup, skipToken, pageSize), pageSize, uri, this::view);
     }
 
-    /** What this server can be changed to (az CLI's update validator asks it on every update): its major and newer. */
+    /** What this server can be changed to (az CLI's update validator asks it on every update): SKUs, sizes, its major. */
     @GET
     @Path("/{name}/capabilities")
     public Map<String, Object> capabilities(@PathParam("name") String name) {

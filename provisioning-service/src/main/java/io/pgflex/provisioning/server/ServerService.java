@@ -61,6 +61,16 @@ public class ServerService {
         });
     }
 
+    /** The subscription's quota and what its servers hold now (quota usages: ARM's usages per location). */
+    public Quota.Limits quota() {
+        return quota;
+    }
+
+    public Quota.Usage held(String subscriptionId) {
+        return Quota.held(ServerEntity.<ServerEntity>list("subscriptionId", subscriptionId).stream()
+                .map(x -> Quota.of(x.skuName, x.storageGb, x.haMode)).toList());
+    }
+
     private Quota.Usage heldExcept(String subscriptionId, java.util.UUID except) {
         ServerEntity.getEntityManager().createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
                 .setParameter(1, "quota:" + subscriptionId).getSingleResult();
@@ -311,14 +321,6 @@ public class ServerService {
                 : ServerEntity.<ServerEntity>find("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) and name > ?3"
                         + " order by name", subscriptionId, resourceGroup, from);
         return query.page(0, limit).list();
-    }
-
-    public List<ServerEntity> list(String subscriptionId, String resourceGroup) {
-        if (resourceGroup == null) {
-            return ServerEntity.list("subscriptionId = ?1 order by name", subscriptionId);
-        }
-        return ServerEntity.list("subscriptionId = ?1 and lower(resourceGroup) = lower(?2) order by name",
-                subscriptionId, resourceGroup);
     }
 
     /** Whether the server's parameters turn the built-in PgBouncer on. */

@@ -23,9 +23,12 @@ public final class StorageTiers {
     private StorageTiers() {
     }
 
-    /** The tier of an offered size; sizes are validated against {@link ServerValidator#STORAGE_SIZES}. */
+    /**
+     * The tier of a size: sizes are validated against {@link ServerValidator#STORAGE_SIZES}; a size between two (never
+     * made by pgflex, but shown rather than failing a read) gets the tier of the next offered size up.
+     */
     public static Tier of(int sizeGb) {
-        Tier tier = BY_SIZE.get(sizeGb);
-        return tier != null ? tier : new Tier("P4", 120);
+        return ServerValidator.STORAGE_SIZES.stream().filter(gb -> gb >= sizeGb).findFirst().map(BY_SIZE::get)
+                .orElse(BY_SIZE.get(32768));
     }
 }

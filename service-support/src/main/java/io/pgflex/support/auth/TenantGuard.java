@@ -49,12 +49,22 @@ public class TenantGuard {
         return role;
     }
 
-    private Role role(String subscriptionId) {
+    /** The caller shows a valid API token (routes of no subscription, e.g. the provider's operations). */
+    public void authenticated() {
+        verifiedToken();
+    }
+
+    private JsonWebToken verifiedToken() {
         JsonWebToken jwt = token.isResolvable() ? token.get() : null;
         if (jwt == null || jwt.getRawToken() == null) {
             throw new ArmException(401, ErrorCodes.AUTHENTICATION_FAILED,
                     "Authentication failed: the Authorization header with a bearer token is missing.", null);
         }
+        return jwt;
+    }
+
+    private Role role(String subscriptionId) {
+        JsonWebToken jwt = verifiedToken();
         String role = roleIn(jwt.getClaim(CLAIM), subscriptionId);
         if (role == null) {
             throw new ArmException(404, "SubscriptionNotFound", "The subscription '" + subscriptionId + "' could not be found.", null);

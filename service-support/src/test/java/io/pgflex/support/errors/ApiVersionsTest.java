@@ -15,9 +15,16 @@ class ApiVersionsTest {
     }
 
     @Test
-    void rejectsAVersionBeforeFlexibleServerExisted() {
+    void rejectsAVersionBeforeTheFirstStableOne() {
         ArmException e = assertThrows(ArmException.class, () -> ApiVersions.require("2020-02-14-preview"));
         assertEquals("InvalidApiVersionParameter", e.code());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"2022-12-01, true", "2023-03-01-preview, false", "2025-08-01, false",
+            "2021-06-01-preview, true"})
+    void tellsAVersionBeforeTheNewCapabilityModel(String version, boolean older) {
+        assertEquals(older, ApiVersions.before(version, ApiVersions.CAPABILITIES_V2));
     }
 
     @Test
