@@ -25,6 +25,9 @@ cmd=${1:-}; name=${2:-}
 br="$name-br"
 
 veth() { echo "$name-v$1"; }   # host side of host number $1 (the namespace side is eth0)
+# runs a command in a host's namespace: nsenter joins only the network namespace ("ip netns exec" and "ip -n"
+# also make / a slave mount, which fails where / is no mount point, e.g. in a chroot)
+in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
 
 case "$cmd" in
   up)
@@ -47,9 +50,9 @@ case "$cmd" in
         ip link add "$(veth "$i")" type veth peer name eth0 netns "$ns"
         ip link set "$(veth "$i")" master "$br"
         ip link set "$(veth "$i")" up
-        ip -n "$ns" addr add "$net.$((10 + i))/24" dev eth0
-        ip -n "$ns" link set eth0 up
-        ip -n "$ns" link set lo up
+        in_ns "$ns" ip addr add "$net.$((10 + i))/24" dev eth0
+        in_ns "$ns" ip link set eth0 up
+        in_ns "$ns" ip link set lo up
       fi
       echo "$host $ns $net.$((10 + i))"
     done
@@ -73,15 +76,15 @@ case "$cmd" in
       # hang, nothing is refused (the blackhole qdisc is built into every kernel with traffic control;
       # netem is a module some kernels lack)
       tc qdisc replace dev "$dev" root blackhole
-      ip netns exec "$ns" tc qdisc replace dev eth0 root blackhole
+      in_ns "$ns" tc qdisc replace dev eth0 root blackhole
     else
       tc qdisc del dev "$dev" root 2>/dev/null || true
-      ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
+      in_ns "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
     fi
     ;;
   exec)
     host=${3:-}; shift 3
-    exec ip netns exec "$name-$host" "$@"
+    exec nsenter --net="/run/netns/$name-$host" -- "$@"
     ;;
   *) die "usage: hosts.sh up NAME NET HOST... | down NAME | cut NAME HOST | heal NAME HOST | exec NAME HOST CMD..." ;;
 esac

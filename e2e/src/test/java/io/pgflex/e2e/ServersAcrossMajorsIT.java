@@ -51,4 +51,26 @@ class ServersAcrossMajorsIT {
             Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/majors-" + v));
         }
     }
+
+    /** The catalog SQL differs by major (daticulocale on 15/16, datlocale from 17): Azure's default collation on each. */
+    @Test
+    void azuresDefaultCollationIsIcuOnFifteenAndSeventeen() throws Exception {
+        Stack.start();
+        Map<String, Integer> ports = new ConcurrentHashMap<>();
+        List<String> majors = List.of("15", "17");
+        majors.parallelStream().forEach(v -> ports.put(v, Stack.readyServer(SUB, "collation-" + v, v, "appadmin", PASSWORD)));
+        for (String v : majors) {
+            String base = Stack.servers(SUB, "rg-e2e") + "/collation-" + v;
+            Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\": {\"charset\": \"UTF8\", \"collation\": \"en_US.utf8\"}}")
+                    .put(base + "/databases/intl"));
+            assertEquals("en_US.utf8", Stack.api(SUB).get(base + "/databases/intl").then().statusCode(200).extract()
+                    .path("properties.collation"), "PostgreSQL " + v);
+            try (Connection c = Stack.connect(ports.get(v), "appadmin", PASSWORD); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT datlocprovider FROM pg_database WHERE datname = 'intl'")) {
+                assertTrue(rs.next());
+                assertEquals("i", rs.getString(1), "PostgreSQL " + v);
+            }
+            Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base));
+        }
+    }
 }

@@ -92,7 +92,8 @@ public final class NetHosts {
     /** The command prefix that runs a program on host {@code host}. */
     public List<String> exec(String host) {
         address(host);
-        return List.of("ip", "netns", "exec", name + "-" + host);
+        // nsenter joins only the network namespace (ip netns exec also remounts /, which a chroot refuses)
+        return List.of("nsenter", "--net=/run/netns/" + name + "-" + host, "--");
     }
 
     /** The host loses every packet in and out until {@link #heal}: a network partition. */

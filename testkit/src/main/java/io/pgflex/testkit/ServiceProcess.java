@@ -118,7 +118,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * The same on another host: started with {@code prefix} (e.g. {@code ip netns exec <ns>}: the
+     * The same on another host: started with {@code prefix} (e.g. {@code nsenter --net=/run/netns/<ns> --}: the
      * program replaces it, so the pid is the JVM's), listening on every address of that host, reached at {@code host}.
      */
     public static ServiceProcess start(String module, String identity, String host, List<String> prefix, int port,

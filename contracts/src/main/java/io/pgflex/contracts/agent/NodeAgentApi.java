@@ -52,12 +52,12 @@ public interface NodeAgentApi {
     List<DatabaseSpec> databases(@PathParam("instanceId") String instanceId);
 
     /**
-     * The collations a new UTF-8 database can have on this instance: the C library's, and {@code ll_CC.utf8} for each
-     * ICU language-country locale (PostgreSQL 15 and later), so Azure's default {@code en_US.utf8} works everywhere.
+     * The collations a new UTF-8 database can have on this instance (the C library's, and the engine's ICU locales
+     * from PostgreSQL 15 on): {@link Collations#choose} says what a name gets.
      */
     @GET
     @Path("/instances/{instanceId}/collations")
-    List<String> collations(@PathParam("instanceId") String instanceId);
+    Collations collations(@PathParam("instanceId") String instanceId);
 
     /** Creates the database unless it exists (then it is left as it is). */
     @PUT

@@ -98,8 +98,8 @@ public class AgentResource implements NodeAgentApi {
     }
 
     @Override
-    public List<String> collations(String instanceId) {
-        return manager.withRunning(instanceId, (layout, record) -> sql.collations(layout, record.port()).offered());
+    public io.pgflex.contracts.agent.Collations collations(String instanceId) {
+        return manager.withRunning(instanceId, (layout, record) -> sql.collations(layout, record.port()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgflex.agent.sql;
 
 import io.pgflex.agent.config.HbaConf;
 import io.pgflex.agent.instances.InstanceLayout;
+import io.pgflex.contracts.agent.Collations;
 import io.pgflex.contracts.agent.DatabaseSpec;
 import io.pgflex.contracts.agent.ParameterInfo;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -158,8 +161,7 @@ public class InstanceSql {
                 s.execute(create + " LC_COLLATE " + quoteLiteral(collation) + " LC_CTYPE " + quoteLiteral(collation));
                 return;
             }
-            AvailableCollations available = collations(s);
-            Collations.Choice choice = Collations.choose(db.collation(), available.libc(), available.icu())
+            Collations.Choice choice = collations(s).choose(db.collation())
                     .orElseThrow(() -> new IllegalArgumentException("collation '" + db.collation()
                             + "' is not offered by this instance"));
             s.execute(create + " LC_COLLATE " + quoteLiteral(choice.libcLocale()) + " LC_CTYPE " + quoteLiteral(choice.libcLocale())
@@ -168,36 +170,32 @@ public class InstanceSql {
     }
 
     /** The instance's collations for a UTF-8 database: libc ones, and ICU locales from PostgreSQL 15 on. */
-    public record AvailableCollations(List<String> libc, List<String> icu) {
-        public List<String> offered() {
-            return Collations.offered(libc, icu);
-        }
-    }
-
-    public AvailableCollations collations(InstanceLayout layout, int port) throws SQLException {
+    public Collations collations(InstanceLayout layout, int port) throws SQLException {
         try (Connection c = connect(layout, port, "postgres"); Statement s = c.createStatement()) {
             return collations(s);
         }
     }
 
-    private static AvailableCollations collations(Statement s) throws SQLException {
-        List<String> libc = new ArrayList<>();
+    /** Only pg_catalog's (a tenant may create collations of its own in public: they are no OS locale). */
+    private static Collations collations(Statement s) throws SQLException {
+        Map<String, String> libc = new LinkedHashMap<>();
         List<String> icu = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("SELECT collname FROM pg_collation WHERE collprovider = 'c'"
-                + " AND collencoding IN (-1, pg_char_to_encoding('UTF8')) AND collname NOT IN ('default')")) {
+        try (ResultSet rs = s.executeQuery("SELECT collname, collcollate FROM pg_collation WHERE collprovider = 'c'"
+                + " AND collnamespace = 'pg_catalog'::regnamespace AND collencoding IN (-1, pg_char_to_encoding('UTF8'))"
+                + " AND collcollate IS NOT NULL")) {
             while (rs.next()) {
-                libc.add(rs.getString(1));
+                libc.put(rs.getString(1), rs.getString(2));
             }
         }
         if (serverVersion(s) >= 150000) { // ICU as a database's provider
             try (ResultSet rs = s.executeQuery("SELECT regexp_replace(collname, '-x-icu$', '') FROM pg_collation"
-                    + " WHERE collprovider = 'i' AND collname LIKE '%-x-icu'")) {
+                    + " WHERE collprovider = 'i' AND collnamespace = 'pg_catalog'::regnamespace AND collname LIKE '%-x-icu'")) {
                 while (rs.next()) {
                     icu.add(rs.getString(1));
                 }
             }
         }
-        return new AvailableCollations(libc, icu);
+        return new Collations(libc, icu);
     }
 
     private static int serverVersion(Statement s) throws SQLException {

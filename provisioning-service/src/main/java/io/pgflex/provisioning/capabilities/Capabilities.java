@@ -67,17 +67,20 @@ public final class Capabilities {
     }
 
     /**
-     * The capabilities of api-versions before 2023-03-01-preview (CapabilityProperties): one entry per zone, switches
+     * The capabilities of api-versions before 2023-03-01-preview (CapabilityProperties): an entry for the location
+     * (zone "none") and one per zone, switches
      * as booleans, each edition with its server versions and their vCore options, storage sizes in MB.
      */
     public static List<Map<String, Object>> legacy(SortedSet<Integer> majors, SortedSet<String> zones) {
         boolean zoneRedundant = zones.size() >= 2;
         List<Map<String, Object>> perZone = new ArrayList<>();
-        for (String zone : zones) {
+        List<String> entries = new ArrayList<>(List.of("none")); // Azure's first entry: the location as a whole
+        entries.addAll(zones);
+        for (String zone : entries) {
             List<Map<String, Object>> editions = Arrays.stream(Sku.Tier.values()).map(tier -> {
                 List<Map<String, Object>> vcores = Arrays.stream(Sku.values()).filter(s -> s.tier() == tier).map(s -> {
                     Map<String, Object> v = available();
-                    v.put("name", s.apiName().substring(Sku.PREFIX.length()));
+                    v.put("name", s.apiName());
                     v.put("vCores", s.vCores());
                     v.put("supportedIops", 3200 * s.vCores() / 2);
                     v.put("supportedMemoryPerVcoreMB", (long) s.memoryGiB() * 1024 / s.vCores());
@@ -89,7 +92,7 @@ public final class Capabilities {
                 storage.put("name", "ManagedDisk");
                 storage.put("supportedStorageMB", ServerValidator.STORAGE_SIZES.stream().map(gb -> {
                     Map<String, Object> size = available();
-                    size.put("name", gb + "GB");
+                    size.put("name", String.valueOf(gb * 1024L));
                     size.put("supportedIops", StorageTiers.of(gb).iops());
                     size.put("storageSizeMB", gb * 1024L);
                     return size;

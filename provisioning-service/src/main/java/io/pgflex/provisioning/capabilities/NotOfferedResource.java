@@ -26,7 +26,10 @@ public class NotOfferedResource {
     static final String CODE = "FeatureNotOffered";
 
     /** Path segment below a server → what it is and why pgflex does not offer it. */
-    static final Map<String, String> SERVER_GROUPS = Map.ofEntries(
+    static final java.util.TreeMap<String, String> SERVER_GROUPS = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        SERVER_GROUPS.putAll(Map.ofEntries(
             Map.entry("administrators", "Microsoft Entra administrators (servers authenticate with passwords only:"
                     + " authConfig.activeDirectoryAuth is Disabled)"),
             Map.entry("advancedThreatProtectionSettings", "Microsoft Defender threat protection"),
@@ -43,14 +46,15 @@ public class NotOfferedResource {
                     + " backup.backupRetentionDays)"),
             Map.entry("startLtrBackup", "long-term retention backups to Azure Backup vaults"),
             Map.entry("ltrBackupOperations", "long-term retention backups to Azure Backup vaults"),
-            Map.entry("backupsLongTermRetention", "long-term retention backups to Azure Backup vaults"),
-            Map.entry("onlineResizeValidate", "online resize validation"));
+            Map.entry("ltrbackup", "long-term retention backups to Azure Backup vaults"),
+            Map.entry("onlineResizeValidate", "online resize validation")));
+    }
     private static final String SERVER = "resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
-            + "{serverName}/{group: administrators|advancedThreatProtectionSettings|migrations|checkMigrationNameAvailability"
+            + "{serverName}/{group: (?i)administrators|advancedThreatProtectionSettings|migrations|checkMigrationNameAvailability"
             + "|virtualendpoints|privateEndpointConnections|privateLinkResources|tuningOptions|logFiles|ltrPreBackup"
-            + "|startLtrBackup|ltrBackupOperations|backupsLongTermRetention|onlineResizeValidate}{rest: (/.*)?}";
+            + "|startLtrBackup|ltrBackupOperations|ltrbackup|onlineResizeValidate}{rest: (/.*)?}";
     private static final String LOCATION = "providers/Microsoft.DBforPostgreSQL/locations/{location}/"
-            + "{group: checkVirtualNetworkSubnetUsage}";
+            + "{group: (?i)checkVirtualNetworkSubnetUsage}";
 
     private final TenantGuard guard;
 

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.database;
 
+import io.pgflex.contracts.agent.Collations;
 import io.pgflex.contracts.agent.DatabaseSpec;
 import io.pgflex.provisioning.operation.OperationKind;
 import io.pgflex.provisioning.operation.Operations;
@@ -81,16 +82,11 @@ public class DatabaseResource {
         if (collation != null && !collation.matches("^[A-Za-z0-9_.@-]{1,64}$")) {
             throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not valid.", "properties.collation");
         }
-        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         boolean utf8 = charset.equalsIgnoreCase("UTF8") || charset.equalsIgnoreCase("UTF-8");
-        if (collation != null && utf8 && server.state == ServerState.Ready && server.agentId != null) {
-            // a collation the instance does not offer is a 400 now, not a failed operation later
-            List<String> offered = agents.client(server.agentId).collations(server.instanceId);
-            if (offered.stream().noneMatch(c -> sameCollation(c, collation))) {
-                throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not offered by server '"
-                        + serverName + "'; it offers " + sample(offered) + ".", "properties.collation");
-            }
+        if (collation != null && utf8) {
+            checkCollation(servers.get(subscriptionId, resourceGroup, serverName), collation);
         }
+        ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
         Map<String, Object> detail = new HashMap<>();
         detail.put("database", database);
         detail.put("charset", charset.toUpperCase().replace("UTF-8", "UTF8"));
@@ -134,9 +130,27 @@ public class DatabaseResource {
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 
-    static boolean sameCollation(String a, String b) {
-        return a.toLowerCase(java.util.Locale.ROOT).replace("utf-8", "utf8")
-                .equals(b.toLowerCase(java.util.Locale.ROOT).replace("utf-8", "utf8"));
+    /**
+     * A collation the running instance does not offer is a 400 now, not a failed operation later; judged by the same
+     * rule the agent creates the database with ({@link Collations#choose}). Asked before the server's row is locked;
+     * when the instance cannot be asked (stopped, agent away) the operation judges it when it runs.
+     */
+    private void checkCollation(ServerEntity server, String collation) {
+        if (server.state != ServerState.Ready || server.agentId == null) {
+            return;
+        }
+        Collations offered;
+        try {
+            offered = agents.client(server.agentId).collations(server.instanceId);
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(DatabaseResource.class).warnf("server %s: could not ask agent %s for its"
+                    + " collations (%s): the create operation checks the collation", serverName, server.agentId, e.toString());
+            return;
+        }
+        if (offered.choose(collation).isEmpty()) {
+            throw ArmException.badRequest("InvalidCollation", "Collation '" + collation + "' is not offered by server '"
+                    + serverName + "'; it offers " + sample(offered.offered()) + ".", "properties.collation");
+        }
     }
 
     /** The offered collations for an error message: the common ones first, at most 12 named. */
