@@ -20,7 +20,6 @@ import java.util.Map;
  */
 final class Gateway {
     private static String url;
-    private static Process process;
 
     private Gateway() {
     }
@@ -33,6 +32,7 @@ final class Gateway {
         int port = Stack.freePort();
         Path dir = ScratchDirs.create("pgflex-gateway-");
         Path cfg = dir.resolve("haproxy.cfg");
+        Process started;
         try {
             Files.copy(ServiceProcess.repo().resolve("deploy/gateway/haproxy.cfg"), cfg);
             ProcessBuilder pb = new ProcessBuilder(haproxy(), "-db", "-f", cfg.toString())
@@ -47,12 +47,11 @@ final class Gateway {
             // not started for the gateway's sake (one more JVM on a small CI machine): routes to it then fail alone
             env.put("PGFLEX_MONITORING_ADDR", "127.0.0.1:" + Stack.monitoringPortIfStarted().orElse(Stack.freePort()));
             env.put("PGFLEX_MAINTENANCE_ADDR", "127.0.0.1:" + Stack.freePort()); // not part of the test stack
-            process = pb.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            started = pb.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Process started = process;
         await("the gateway listens").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!started.isAlive()) {
