@@ -56,7 +56,7 @@ class PointInTimeRestoreIT {
         Stack.backupApi(SUB).put(base(server) + "/backups/" + name).then().statusCode(202)
                 .body("properties.backupType", org.hamcrest.Matchers.equalTo("Customer On-Demand"));
         await("backup " + name).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> backup(server, name).getString("properties.state"), s -> !"Running".equals(s));
+                .until(() -> backup(server, name).getString("properties.state"), s -> "Completed".equals(s) || "Failed".equals(s));
         assertEquals("Completed", backup(server, name).getString("properties.state"), backup(server, name).prettify());
     }
 

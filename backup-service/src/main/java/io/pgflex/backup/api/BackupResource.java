@@ -1,8 +1,10 @@
 package io.pgflex.backup.api;
 
 import io.pgflex.backup.backup.BackupEntity;
+import io.pgflex.backup.backup.BackupOperation;
 import io.pgflex.backup.backup.BackupService;
 import io.pgflex.backup.policy.BackupPolicy;
+import io.pgflex.support.arm.AsyncOperations;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
 import jakarta.ws.rs.DELETE;
@@ -13,8 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +26,8 @@ import java.util.Map;
 
 /**
  * A server's backups, Azure's {@code flexibleServers/backups} shape: list and get (automatic and
- * on-demand), PUT for an on-demand backup, DELETE of an on-demand one; pgflex adds verify and drill
+ * on-demand), PUT for an on-demand backup and DELETE of one (long-running, polled at
+ * {@link BackupOperationResource}); pgflex adds verify and drill
  * actions and {@code …/backupStatus} (earliest restore point, WAL archive continuity).
  */
 @Path("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{name}")
@@ -60,27 +65,50 @@ public class BackupResource {
         return body(p, service.backup(p, backup));
     }
 
+    /**
+     * An on-demand backup, as Azure's long-running PUT: 202 with {@code Azure-AsyncOperation} and
+     * {@code Location} to poll until the backup has completed (it may first wait for a running one);
+     * 200 when that backup exists (202 with its operation while it still runs).
+     */
     @PUT
     @Path("/backups/{backup}")
     public Response create(@PathParam("subscriptionId") String sub, @PathParam("resourceGroup") String rg,
                            @PathParam("name") String name, @PathParam("backup") String backup,
-                           @QueryParam("api-version") String apiVersion) {
+                           @QueryParam("api-version") String apiVersion, @Context UriInfo uri) {
         ApiVersions.require(apiVersion);
         guard.write(sub);
-        BackupService.Created created = service.onDemand(sub, rg, name, backup);
+        BackupService.Outcome created = service.onDemand(sub, rg, name, backup);
         BackupPolicy p = service.server(sub, rg, name);
-        return Response.status(created.isNew() ? 202 : 200).entity(body(p, created.backup()))
-                .header("Location", id(p, created.backup().name) + "?api-version=" + apiVersion).build();
+        return polled(Response.status(created.operation() != null ? 202 : 200).entity(body(p, created.backup())),
+                created, uri);
     }
 
+    /**
+     * Deletes an on-demand backup, as Azure's long-running DELETE: 202 with the operation to poll
+     * while its files are removed; 200 for a queued one (removed at once), 204 when there is none.
+     */
     @DELETE
     @Path("/backups/{backup}")
     public Response delete(@PathParam("subscriptionId") String sub, @PathParam("resourceGroup") String rg,
                            @PathParam("name") String name, @PathParam("backup") String backup,
-                           @QueryParam("api-version") String apiVersion) {
+                           @QueryParam("api-version") String apiVersion, @Context UriInfo uri) {
         ApiVersions.require(apiVersion);
         guard.write(sub);
-        return service.delete(sub, rg, name, backup) ? Response.ok().build() : Response.noContent().build();
+        BackupService.Outcome deleted = service.delete(sub, rg, name, backup);
+        if (deleted.operation() != null) {
+            return polled(Response.accepted(), deleted, uri);
+        }
+        return deleted.backup() == null && deleted.isNew() ? Response.ok().build() : Response.noContent().build();
+    }
+
+    /** Adds the operation's polling headers, absolute and with the request's api-version, as ARM clients follow them. */
+    private static Response polled(Response.ResponseBuilder response, BackupService.Outcome outcome, UriInfo uri) {
+        BackupOperation op = outcome.operation();
+        if (op == null) {
+            return response.build();
+        }
+        return AsyncOperations.polled(response, uri, BackupOperationResource.statusPath(op.subscriptionId, outcome.location(), op.id),
+                BackupOperationResource.resultPath(op.subscriptionId, outcome.location(), op.id)).build();
     }
 
     @POST

@@ -26,8 +26,12 @@ public class BackupEntity extends PanacheEntityBase {
         }
     }
 
+    /**
+     * Queued: an on-demand backup asked for while another one ran; it starts when that one has ended.
+     * Deleting: an on-demand backup whose removal was asked for; no restore uses it any more.
+     */
     public enum State {
-        Running, Completed, Failed
+        Queued, Running, Completed, Failed, Deleting
     }
 
     @Id

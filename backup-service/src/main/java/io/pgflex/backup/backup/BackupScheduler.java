@@ -32,6 +32,7 @@ public class BackupScheduler {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         backups.poll();
+        backups.startQueued().forEach(backups::launch);
         List<BackupEntity> started = QuarkusTransaction.requiringNew().call(() -> {
             List<BackupEntity> out = new java.util.ArrayList<>();
             for (BackupPolicy p : BackupPolicy.<BackupPolicy>list("deletedAt is null and running = true")) {

@@ -4,7 +4,6 @@ import io.pgflex.backup.config.BackupServiceConfig;
 import io.pgflex.backup.config.Repository;
 import io.pgflex.backup.drill.RestoreDrills;
 import io.pgflex.backup.policy.BackupPolicy;
-import io.pgflex.backup.retention.Retention;
 import io.pgflex.backup.wal.WalNames;
 import io.pgflex.repository.BackupRepository;
 import io.pgflex.repository.RepositoryLayout;
@@ -27,7 +26,6 @@ public class BackupService {
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
     private final Backups backups;
-    private final Retention retention;
     private final Verifier verifier;
     private final RestoreDrills drills;
     private final Repository repository;
@@ -39,10 +37,9 @@ public class BackupService {
         return t;
     });
 
-    public BackupService(Backups backups, Retention retention, Verifier verifier, RestoreDrills drills, Repository repository,
+    public BackupService(Backups backups, Verifier verifier, RestoreDrills drills, Repository repository,
                          BackupServiceConfig config, Clock clock) {
         this.backups = backups;
-        this.retention = retention;
         this.verifier = verifier;
         this.drills = drills;
         this.repository = repository;
@@ -55,7 +52,11 @@ public class BackupService {
         verifications.shutdownNow();
     }
 
-    public record Created(BackupEntity backup, boolean isNew) {
+    /**
+     * The outcome of a backup PUT or DELETE: the backup (null when none is left), whether the request
+     * changed anything, and the operation to poll while it is in progress (null when it has ended).
+     */
+    public record Outcome(BackupEntity backup, boolean isNew, BackupOperation operation, String location) {
     }
 
     public BackupPolicy server(String sub, String rg, String name) {
@@ -74,23 +75,32 @@ public class BackupService {
                 ArmException.notFound("The backup '" + name + "' of server '" + p.serverName + "' was not found."));
     }
 
-    /** An on-demand backup named {@code name}: recorded and started, or the one of that name already there. */
-    public Created onDemand(String sub, String rg, String serverName, String name) {
+    /**
+     * An on-demand backup named {@code name}: recorded and started, or queued behind the backup that
+     * runs (one base backup of a server at a time), or the one of that name already there.
+     */
+    public Outcome onDemand(String sub, String rg, String serverName, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw ArmException.badRequest("InvalidBackupName", "A backup name starts with a letter or digit and has at most 128"
                     + " letters, digits, '-' and '_'.", "name");
         }
-        Created created = QuarkusTransaction.requiringNew().call(() -> {
+        Outcome created = QuarkusTransaction.requiringNew().call(() -> {
             BackupPolicy p = BackupPolicy.byName(sub, rg, serverName).orElseThrow(() -> ArmException.notFound(
                     "The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/" + serverName + "' under resource group '"
                             + rg + "' was not found."));
             BackupPolicy locked = BackupPolicy.findById(p.serverId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
             var existing = BackupEntity.byName(p.serverId, name);
             if (existing.isPresent()) {
-                if (existing.get().kind != BackupEntity.Kind.OnDemand) {
+                BackupEntity b = existing.get();
+                if (b.kind != BackupEntity.Kind.OnDemand) {
                     throw ArmException.conflict("'" + name + "' is the name of an automatic backup.");
                 }
-                return new Created(existing.get(), false);
+                if (b.state == BackupEntity.State.Deleting) {
+                    throw ArmException.conflict("Backup '" + name + "' is being deleted; choose another name or try again"
+                            + " when it is gone.");
+                }
+                return new Outcome(b, false, BackupOperation.running(b.id, BackupOperation.Kind.Create).orElse(null),
+                        locked.location);
             }
             if (!locked.running || locked.primaryAgentId == null) {
                 throw new ArmException(409, "ServerNotRunning", "Server '" + serverName + "' is not running; start it to"
@@ -102,38 +112,61 @@ public class BackupService {
                 throw new ArmException(409, "OnDemandBackupLimitReached", "Server '" + serverName + "' has "
                         + onDemand + " on-demand backups, the most kept; delete one first.", null);
             }
-            if (BackupEntity.count("serverId = ?1 and state = ?2", p.serverId, BackupEntity.State.Running) > 0) {
-                throw new ArmException(409, "BackupInProgress", "A backup of server '" + serverName
-                        + "' is running; try again when it has finished.", null);
-            }
-            return new Created(backups.record(locked, name, BackupEntity.Kind.OnDemand), true);
+            boolean busy = BackupEntity.count("serverId = ?1 and state in ?2", p.serverId,
+                    List.of(BackupEntity.State.Running, BackupEntity.State.Queued)) > 0;
+            BackupEntity b = busy ? backups.queue(locked, name) : backups.record(locked, name, BackupEntity.Kind.OnDemand);
+            return new Outcome(b, true, BackupOperation.start(b, BackupOperation.Kind.Create, clock.instant()),
+                    locked.location);
         });
-        if (created.isNew()) {
+        if (created.isNew() && created.backup().state == BackupEntity.State.Running) {
             backups.launch(created.backup());
         }
         return created;
     }
 
-    /** Deletes an on-demand backup; true when there was one. Automatic backups go by retention only. */
-    public boolean delete(String sub, String rg, String serverName, String name) {
+    /**
+     * Deletes an on-demand backup: a queued one at once (its create operation is Canceled), any other
+     * by marking it Deleting (no restore uses it from then on) for {@link Retention} to remove its
+     * files and row; the outcome carries that operation. Automatic backups go by retention only.
+     */
+    public Outcome delete(String sub, String rg, String serverName, String name) {
         BackupPolicy p = server(sub, rg, serverName);
-        var b = QuarkusTransaction.requiringNew().call(() -> BackupEntity.byName(p.serverId, name));
-        if (b.isEmpty()) {
-            return false;
-        }
-        if (b.get().kind == BackupEntity.Kind.Automatic) {
-            throw ArmException.badRequest("AutomaticBackupNotDeletable", "Automatic backups are removed by the retention"
-                    + " policy (" + p.retentionDays + " days) only.", "name");
-        }
-        if (b.get().state == BackupEntity.State.Running) {
-            throw new ArmException(409, "BackupInProgress", "Backup '" + name + "' is still running.", null);
-        }
-        try {
-            retention.delete(b.get());
-        } catch (IOException e) {
-            throw new IllegalStateException("backup " + name + " not deleted: " + e.getMessage(), e);
-        }
-        return true;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            BackupPolicy locked = BackupPolicy.findById(p.serverId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            var found = BackupEntity.byName(p.serverId, name);
+            if (found.isEmpty()) {
+                return new Outcome(null, false, null, locked.location);
+            }
+            BackupEntity b = found.get();
+            if (b.kind == BackupEntity.Kind.Automatic) {
+                throw ArmException.badRequest("AutomaticBackupNotDeletable", "Automatic backups are removed by the retention"
+                        + " policy (" + p.retentionDays + " days) only.", "name");
+            }
+            switch (b.state) {
+                case Running -> throw new ArmException(409, "BackupInProgress", "Backup '" + name + "' is still running;"
+                        + " delete it when it has completed.", null);
+                case Queued -> {
+                    BackupOperation.end(b.id, BackupOperation.Kind.Create, BackupOperation.Status.Canceled, "BackupCanceled",
+                            "The backup was deleted before it started.", clock.instant());
+                    b.delete();
+                    return new Outcome(null, true, null, locked.location);
+                }
+                case Deleting -> {
+                    return new Outcome(b, false, BackupOperation.running(b.id, BackupOperation.Kind.Delete).orElse(null),
+                            locked.location);
+                }
+                default -> {
+                    boolean wasRestorable = b.state == BackupEntity.State.Completed;
+                    b.state = BackupEntity.State.Deleting;
+                    if (wasRestorable) {
+                        locked.restorableFrom = BackupEntity.completed(p.serverId).stream().filter(c -> !c.id.equals(b.id))
+                                .map(c -> c.completedAt).findFirst().orElse(null);
+                    }
+                    return new Outcome(b, true, BackupOperation.start(b, BackupOperation.Kind.Delete, clock.instant()),
+                            locked.location);
+                }
+            }
+        });
     }
 
     public void verify(BackupPolicy p, String name) {

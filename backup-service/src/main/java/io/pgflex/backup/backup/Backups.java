@@ -60,6 +60,67 @@ public class Backups {
         return b;
     }
 
+    /**
+     * Records an on-demand backup that waits for the running one (one base backup of a server at a
+     * time); {@link #startQueued} starts it. The caller's transaction commits it.
+     */
+    public BackupEntity queue(BackupPolicy policy, String name) {
+        BackupEntity b = new BackupEntity();
+        b.id = UUID.randomUUID();
+        b.serverId = policy.serverId;
+        b.subscriptionId = policy.subscriptionId;
+        b.name = name;
+        b.kind = BackupEntity.Kind.OnDemand;
+        b.state = BackupEntity.State.Queued;
+        b.agentId = policy.primaryAgentId;
+        b.instanceId = policy.primaryInstance;
+        b.startedAt = clock.instant();
+        b.persist();
+        return b;
+    }
+
+    /**
+     * Starts the oldest queued backup of every server that runs no backup now, on its primary of
+     * now; fails the queued backups of a server that was stopped or deleted meanwhile. Returns the
+     * started ones, to {@link #launch}.
+     */
+    public List<BackupEntity> startQueued() {
+        List<UUID> servers = QuarkusTransaction.requiringNew().call(() -> BackupEntity.getEntityManager()
+                .createQuery("select distinct b.serverId from BackupEntity b where b.state = :s", UUID.class)
+                .setParameter("s", BackupEntity.State.Queued).getResultList());
+        List<BackupEntity> started = new java.util.ArrayList<>();
+        for (UUID serverId : servers) {
+            BackupEntity b = QuarkusTransaction.requiringNew().call(() -> {
+                BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
+                List<BackupEntity> queued = BackupEntity.list("serverId = ?1 and state = ?2 order by startedAt", serverId,
+                        BackupEntity.State.Queued);
+                String gone = p == null || p.deletedAt != null ? "the server was deleted before the backup started"
+                        : !p.running ? "the server was stopped before the backup started" : null;
+                if (gone != null) {
+                    queued.forEach(q -> failRow(q, gone));
+                    return null;
+                }
+                if (queued.isEmpty() || p.primaryAgentId == null
+                        || BackupEntity.count("serverId = ?1 and state = ?2", serverId, BackupEntity.State.Running) > 0) {
+                    return null;
+                }
+                BackupEntity next = queued.get(0);
+                next.state = BackupEntity.State.Running;
+                next.agentId = p.primaryAgentId;
+                next.instanceId = p.primaryInstance;
+                next.startedAt = clock.instant();
+                outbox.publish(new BackupStarted(serverId.toString(), next.subscriptionId, next.id.toString(),
+                        BackupStarted.VERSION, next.name, next.kind.name(), next.startedAt));
+                return next;
+            });
+            if (b != null) {
+                LOG.infof("server %s: queued backup %s starts now that the one before it has ended", serverId, b.name);
+                started.add(b);
+            }
+        }
+        return started;
+    }
+
     /** Hands a recorded backup to its agent. */
     public void launch(BackupEntity b) {
         try {
@@ -130,6 +191,8 @@ public class Backups {
                 policy.restorableFrom = b.completedAt;
             }
             long ms = job.stoppedAt().toEpochMilli() - job.startedAt().toEpochMilli();
+            BackupOperation.end(b.id, BackupOperation.Kind.Create, BackupOperation.Status.Succeeded, null, null,
+                    clock.instant());
             outbox.publish(new BackupCompleted(b.serverId.toString(), b.subscriptionId, b.id.toString(), BackupCompleted.VERSION,
                     b.name, job.sizeBytes(), ms, job.startLsn(), job.stopLsn(), b.completedAt, b.kind.name(),
                     policy == null ? b.completedAt : policy.restorableFrom));
@@ -144,13 +207,20 @@ public class Backups {
             if (b == null || b.state != BackupEntity.State.Running) {
                 return;
             }
-            b.state = BackupEntity.State.Failed;
-            b.error = reason;
-            b.completedAt = clock.instant();
-            outbox.publish(new BackupFailed(b.serverId.toString(), b.subscriptionId, b.id.toString(), BackupFailed.VERSION,
-                    b.name, reason, b.completedAt));
-            LOG.errorf("server %s: backup %s failed: %s", b.serverId, b.name, reason);
+            failRow(b, reason);
         });
+    }
+
+    /** Fails a running or queued backup and the operation that asked for it; inside the caller's transaction. */
+    private void failRow(BackupEntity b, String reason) {
+        b.state = BackupEntity.State.Failed;
+        b.error = reason;
+        b.completedAt = clock.instant();
+        BackupOperation.end(b.id, BackupOperation.Kind.Create, BackupOperation.Status.Failed, "BackupFailed", reason,
+                b.completedAt);
+        outbox.publish(new BackupFailed(b.serverId.toString(), b.subscriptionId, b.id.toString(), BackupFailed.VERSION,
+                b.name, reason, b.completedAt));
+        LOG.errorf("server %s: backup %s failed: %s", b.serverId, b.name, reason);
     }
 
     /** Whether an automatic backup of the server is due now (none yet; the last one old enough; a failed one retried soon). */

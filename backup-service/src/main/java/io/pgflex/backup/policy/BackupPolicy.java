@@ -34,6 +34,9 @@ public class BackupPolicy extends PanacheEntityBase {
     @Column(name = "server_name")
     public String serverName;
 
+    /** The server's location, for its operation URLs (null for a server recorded before it was kept). */
+    public String location;
+
     /** Where the primary runs (base backups are taken there): provisioning's first placement, then ha-service's word. */
     @Column(name = "primary_agent_id")
     public String primaryAgentId;

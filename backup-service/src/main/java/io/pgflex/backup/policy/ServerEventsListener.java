@@ -53,6 +53,7 @@ public class ServerEventsListener {
                 row.retentionDays = requested.backupRetentionDays();
                 row.resourceGroup = requested.resourceGroup();
                 row.serverName = requested.name();
+                row.location = requested.location();
                 row.updatedAt = clock.instant();
                 row.persist();
             }

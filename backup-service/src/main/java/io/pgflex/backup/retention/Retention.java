@@ -1,6 +1,7 @@
 package io.pgflex.backup.retention;
 
 import io.pgflex.backup.backup.BackupEntity;
+import io.pgflex.backup.backup.BackupOperation;
 import io.pgflex.backup.config.Repository;
 import io.pgflex.backup.policy.BackupPolicy;
 import io.pgflex.contracts.events.BackupExpired;
@@ -90,6 +91,10 @@ public class Retention {
                 // locked first: a run at the same time (the schedule, another backup-service) waits, then finds it gone
                 BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
                 if (p != null) {
+                    for (BackupEntity b : BackupEntity.<BackupEntity>list("serverId", serverId)) {
+                        BackupOperation.end(b.id, BackupOperation.Kind.Delete, BackupOperation.Status.Succeeded, null, null,
+                                now);
+                    }
                     BackupEntity.delete("serverId", serverId);
                     p.delete();
                 }
@@ -112,6 +117,25 @@ public class Retention {
         return plan;
     }
 
+    /**
+     * Removes the backups whose deletion was asked for (state Deleting), each as {@link #delete}; one
+     * whose files cannot be removed now stays Deleting, and its operation in progress, until a later run.
+     */
+    @Scheduled(every = "${pgflex.backup-service.scheduler-interval:5s}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deletions() {
+        List<BackupEntity> deleting = QuarkusTransaction.requiringNew().call(
+                () -> BackupEntity.<BackupEntity>list("state", BackupEntity.State.Deleting));
+        for (BackupEntity b : deleting) {
+            try {
+                delete(b);
+                LOG.infof("server %s: backup %s deleted as asked", b.serverId, b.name);
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("server %s: backup %s not deleted yet (%s); trying again", b.serverId, b.name, e.getMessage());
+            }
+        }
+    }
+
     /** Deletes one backup now (an on-demand backup the user deletes); its files first. */
     public void delete(BackupEntity backup) throws IOException {
         var repo = repository.store().repository();
@@ -129,6 +153,8 @@ public class Retention {
                 return;
             }
             b.delete();
+            BackupOperation.end(backupId, BackupOperation.Kind.Delete, BackupOperation.Status.Succeeded, null, null,
+                    clock.instant());
             BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
             if (p != null) {
                 p.restorableFrom = restorableFrom;

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.support.arm.AsyncOperations;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
 import io.pgflex.support.errors.ArmException;
@@ -10,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -65,19 +65,8 @@ public class OperationResource {
     }
 
     static Map<String, Object> view(OperationEntity op) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", op.asyncOperationPath());
-        v.put("name", op.id.toString());
-        v.put("status", op.status.name());
-        v.put("startTime", op.startedAt.toString());
-        if (op.endedAt != null) {
-            v.put("endTime", op.endedAt.toString());
-        }
-        v.put("percentComplete", op.percentComplete);
-        v.put("properties", Map.of("kind", op.kind.name(), "step", op.step == null ? "" : op.step));
-        if (op.errorCode != null) {
-            v.put("error", Map.of("code", op.errorCode, "message", op.errorMessage == null ? "" : op.errorMessage));
-        }
-        return v;
+        return AsyncOperations.status(op.asyncOperationPath(), op.id.toString(), op.status.name(), op.startedAt, op.endedAt,
+                op.percentComplete, Map.of("kind", op.kind.name(), "step", op.step == null ? "" : op.step), op.errorCode,
+                op.errorMessage);
     }
 }

@@ -6,7 +6,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -48,11 +47,6 @@ public class Operations {
      * request's api-version, as ARM clients follow them verbatim.
      */
     public static Response.ResponseBuilder withHeaders(Response.ResponseBuilder response, OperationEntity op, UriInfo uri) {
-        URI base = uri.getBaseUri();
-        String version = "?api-version=" + uri.getQueryParameters().getFirst("api-version");
-        return response
-                .header("Azure-AsyncOperation", base.resolve(op.asyncOperationPath().substring(1)) + version)
-                .header("Location", base.resolve(op.operationResultPath().substring(1)) + version)
-                .header("Retry-After", "1");
+        return io.pgflex.support.arm.AsyncOperations.polled(response, uri, op.asyncOperationPath(), op.operationResultPath());
     }
 }
