@@ -11,6 +11,8 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.ResourceAuthorIdentityType;
+import com.azure.core.management.SystemData;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
@@ -21,11 +23,15 @@ import com.azure.resourcemanager.postgresqlflexibleserver.models.Configuration;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.Database;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.FirewallRule;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.FlexibleServerCapability;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.LogFile;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.NameAvailability;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.Network;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.Origin;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.PasswordAuthEnum;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.ReplicationRole;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.RestrictedEnum;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.Server;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerBackup;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerState;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerVersion;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.Sku;
@@ -154,6 +160,16 @@ class SdkConformanceIT {
         Server read = manager.servers().getByResourceGroup(RG, NAME);
         assertEquals(Map.of("owner", "sdk", "env", "ci"), read.tags());
         assertEquals(ServerState.READY, read.state());
+    }
+
+    @Test
+    @Order(55)
+    void systemDataNamesWhoCreatedAndLastChangedTheServer() {
+        SystemData data = manager.servers().getByResourceGroup(RG, NAME).systemData();
+        assertEquals("test-user", data.createdBy(), "the API token's subject");
+        assertEquals(ResourceAuthorIdentityType.USER, data.createdByType());
+        assertEquals("test-user", data.lastModifiedBy());
+        assertTrue(data.lastModifiedAt().isAfter(data.createdAt()), "the tags update came after the create");
     }
 
     @Test
@@ -306,7 +322,6 @@ class SdkConformanceIT {
     void everyOperationGroupNotOfferedAnswersFeatureNotOffered() {
         Map<String, org.junit.jupiter.api.function.Executable> groups = new java.util.LinkedHashMap<>();
         groups.put("administrators", () -> manager.administrators().listByServer(RG, NAME).stream().count());
-        groups.put("logFiles", () -> manager.logFiles().listByServer(RG, NAME).stream().count());
         groups.put("virtualEndpoints", () -> manager.virtualEndpoints().listByServer(RG, NAME).stream().count());
         groups.put("migrations", () -> manager.migrations().listByTargetServer(SUB, RG, NAME).stream().count());
         groups.put("tuningOptions", () -> manager.tuningOptions().listByServer(RG, NAME).stream().count());
@@ -323,6 +338,75 @@ class SdkConformanceIT {
             assertEquals("FeatureNotOffered", e.getValue().getCode(), g.getKey());
             assertTrue(e.getValue().getMessage().startsWith("pgflex does not offer "), g.getKey());
         }));
+    }
+
+    @Test
+    @Order(138)
+    void theServersLogFilesAreListedAndDownloadedWithTheToken() {
+        List<LogFile> files = manager.logFiles().listByServer(RG, NAME).stream().toList();
+        LogFile current = files.get(0); // newest first: the file PostgreSQL writes today
+        assertTrue(current.name().matches("postgresql-[A-Z][a-z]{2}\\.log"), current.name());
+        assertEquals("LOG", current.typePropertiesType());
+        assertTrue(current.sizeInKb() > 0);
+        assertTrue(current.url().startsWith(Gateway.url() + "/subscriptions/" + SUB + "/"), current.url());
+        String log = Pki.as(null, Gateway.url()).header("Authorization", "Bearer " + Tokens.of(SUB, "Reader"))
+                .get(pathAndQuery(current.url())).then().statusCode(200).extract().asString();
+        assertTrue(log.contains("connection authorized: user=sdkadmin"), "the log holds this suite's own connections");
+    }
+
+    @Test
+    @Order(139)
+    void aLogFileIsNotDownloadedWithoutAToken() {
+        String url = manager.logFiles().listByServer(RG, NAME).stream().findFirst().orElseThrow().url();
+        assertEquals(401, Pki.as(null, Gateway.url()).get(pathAndQuery(url)).statusCode());
+    }
+
+    private static String pathAndQuery(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getRawPath() + "?" + u.getRawQuery();
+    }
+
+    @Test
+    @Order(140)
+    void anOnDemandBackupIsALongRunningCreateThatEndsCompleted() {
+        ServerBackup backup = manager.backups().create(RG, NAME, "sdk-ondemand");
+        assertEquals(Origin.CUSTOMER_ON_DEMAND, backup.backupType());
+        assertNotNull(backup.completedTime(), "the SDK's wait ends when the backup has");
+        assertTrue(manager.backups().listByServer(RG, NAME).stream().anyMatch(b -> b.name().equals("sdk-ondemand")
+                && b.completedTime() != null));
+    }
+
+    @Test
+    @Order(141)
+    void aBackupAskedForWhileOneRunsIsQueuedAndTheSdkWaitsForIt() {
+        String base = "/subscriptions/" + SUB + "/resourceGroups/" + RG + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
+                + NAME + "/backups/";
+        owner().queryParam("api-version", "2025-08-01").put(base + "sdk-first").then().statusCode(202);
+        var second = owner().queryParam("api-version", "2025-08-01").put(base + "sdk-second");
+        assertEquals(202, second.statusCode(), second.asString());
+        assertEquals("Queued", second.jsonPath().getString("properties.state"));
+        assertTrue(second.header("Azure-AsyncOperation").startsWith(Gateway.url() + "/subscriptions/" + SUB),
+                second.header("Azure-AsyncOperation"));
+        ServerBackup done = manager.backups().create(RG, NAME, "sdk-second");
+        assertNotNull(done.completedTime());
+    }
+
+    @Test
+    @Order(142)
+    void deletingAnOnDemandBackupIsALongRunningDeleteThatRemovesIt() {
+        manager.backups().delete(RG, NAME, "sdk-first");
+        ManagementException e = assertThrows(ManagementException.class, () -> manager.backups().get(RG, NAME, "sdk-first"));
+        assertEquals(404, e.getResponse().getStatusCode());
+    }
+
+    @Test
+    @Order(143)
+    void anAutomaticBackupIsNotDeletable() {
+        String automatic = manager.backups().listByServer(RG, NAME).stream().filter(b -> b.backupType() == Origin.FULL)
+                .findFirst().orElseThrow().name();
+        ManagementException e = assertThrows(ManagementException.class, () -> manager.backups().delete(RG, NAME, automatic));
+        assertEquals(400, e.getResponse().getStatusCode());
+        assertEquals("AutomaticBackupNotDeletable", e.getValue().getCode());
     }
 
     @Test
@@ -361,6 +445,22 @@ class SdkConformanceIT {
         ManagementException gone = assertThrows(ManagementException.class,
                 () -> manager.servers().getByResourceGroup(RG, "sdk-bad-storage"));
         assertEquals(404, gone.getResponse().getStatusCode());
+    }
+
+    @Test
+    @Order(181)
+    void privateAccessInAVirtualNetworkIsNotOfferedAndLeavesNothing() {
+        ManagementException e = assertThrows(ManagementException.class, () -> manager.servers().define("sdk-vnet")
+                .withRegion("local").withExistingResourceGroup(RG)
+                .withSku(new Sku().withName("Standard_D2ds_v5").withTier(SkuTier.GENERAL_PURPOSE))
+                .withAdministratorLogin("sdkadmin").withAdministratorLoginPassword(PASSWORD).withVersion(ServerVersion.ONE_SIX)
+                .withNetwork(new Network().withDelegatedSubnetResourceId("/subscriptions/" + SUB + "/resourceGroups/" + RG
+                        + "/providers/Microsoft.Network/virtualNetworks/vnet/subnets/db"))
+                .create());
+        assertEquals(400, e.getResponse().getStatusCode());
+        assertEquals("FeatureNotOffered", e.getValue().getCode());
+        assertEquals(404, assertThrows(ManagementException.class, () -> manager.servers().getByResourceGroup(RG, "sdk-vnet"))
+                .getResponse().getStatusCode());
     }
 
     @Test

@@ -59,6 +59,17 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/collations")
     Collations collations(@PathParam("instanceId") String instanceId);
 
+    /** The instance's PostgreSQL log files, newest first. */
+    @GET
+    @Path("/instances/{instanceId}/logs")
+    List<LogFileInfo> logFiles(@PathParam("instanceId") String instanceId);
+
+    /** One of the instance's log files, as it is now (404 when the instance has no such file). */
+    @GET
+    @Path("/instances/{instanceId}/logs/{file}")
+    @Produces(MediaType.TEXT_PLAIN)
+    java.io.InputStream logFile(@PathParam("instanceId") String instanceId, @PathParam("file") String file);
+
     /** Creates the database unless it exists (then it is left as it is). */
     @PUT
     @Path("/instances/{instanceId}/databases/{database}")

@@ -49,6 +49,7 @@ public final class AgentAccess {
     }
 
     private static final Pattern WAL = Pattern.compile("^/instances/(" + ID + ")/wal/[^/]+$");
+    private static final Pattern LOGS = Pattern.compile("^/instances/" + ID + "/logs(/[^/]+)?$");
     private static final Pattern BASEBACKUP = Pattern.compile("^/instances/" + ID + "/basebackup$");
     private static final List<Rule> WRITES = List.of(
             new Rule("PUT", "/instances/" + ID, Set.of(PROVISIONING), "creates and changes instances"),
@@ -114,6 +115,14 @@ public final class AgentAccess {
         }
         if (!READERS.contains(identity)) {
             return Decision.deny(identity + " is not a pgflex service");
+        }
+        if (LOGS.matcher(rest).matches()) {
+            // the server's log holds its users' statements and names: only what serves them to the server's owner reads it
+            if (!method.equals("GET")) {
+                return Decision.deny("log files are only read");
+            }
+            return identity.equals(PROVISIONING) ? Decision.allow(identity + " serves the server's log files to its owner")
+                    : Decision.deny("only provisioning-service reads instances' log files, not " + identity);
         }
         if (method.equals("GET")) {
             return Decision.allow(identity + " reads agent state");

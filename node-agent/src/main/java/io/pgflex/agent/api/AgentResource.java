@@ -103,6 +103,19 @@ public class AgentResource implements NodeAgentApi {
     }
 
     @Override
+    public List<io.pgflex.contracts.agent.LogFileInfo> logFiles(String instanceId) {
+        instances.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        return io.pgflex.agent.instances.ServerLogs.list(instances.layout(instanceId).log());
+    }
+
+    @Override
+    public java.io.InputStream logFile(String instanceId, String file) {
+        instances.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        return io.pgflex.agent.instances.ServerLogs.open(instances.layout(instanceId).log(), file)
+                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("instance " + instanceId + " has no log file " + file));
+    }
+
+    @Override
     public DatabaseSpec createDatabase(String instanceId, String database,
                                                                  DatabaseSpec spec) {
         DatabaseSpec db = new DatabaseSpec(database,

@@ -41,7 +41,6 @@ public class NotOfferedResource {
                     + " by firewall rules)"),
             Map.entry("privateLinkResources", "Azure Private Link"),
             Map.entry("tuningOptions", "index and configuration tuning recommendations"),
-            Map.entry("logFiles", "captured server logs for download"),
             Map.entry("ltrPreBackup", "long-term retention backups to Azure Backup vaults (backups follow"
                     + " backup.backupRetentionDays)"),
             Map.entry("startLtrBackup", "long-term retention backups to Azure Backup vaults"),
@@ -51,7 +50,7 @@ public class NotOfferedResource {
     }
     private static final String SERVER = "resourceGroups/{resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
             + "{serverName}/{group: (?i)administrators|advancedThreatProtectionSettings|migrations|checkMigrationNameAvailability"
-            + "|virtualendpoints|privateEndpointConnections|privateLinkResources|tuningOptions|logFiles|ltrPreBackup"
+            + "|virtualendpoints|privateEndpointConnections|privateLinkResources|tuningOptions|ltrPreBackup"
             + "|startLtrBackup|ltrBackupOperations|ltrbackup|onlineResizeValidate}{rest: (/.*)?}";
     private static final String LOCATION = "providers/Microsoft.DBforPostgreSQL/locations/{location}/"
             + "{group: (?i)checkVirtualNetworkSubnetUsage}";

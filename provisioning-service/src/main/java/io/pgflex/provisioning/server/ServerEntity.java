@@ -138,6 +138,18 @@ public class ServerEntity extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** ARM's systemData: the API token's subject that created the server, and its type (User, Application). */
+    @Column(name = "created_by")
+    public String createdBy;
+    @Column(name = "created_by_type")
+    public String createdByType;
+    /** The last PUT or PATCH of the server: by whom and when (system changes such as a failover are not). */
+    @Column(name = "last_modified_by")
+    public String lastModifiedBy;
+    @Column(name = "last_modified_by_type")
+    public String lastModifiedByType;
+    @Column(name = "last_modified_at")
+    public Instant lastModifiedAt;
 
     /** The earliest restore point promised now: the retention window's start, or the first backup's end if later. */
     public Instant earliestRestoreDate(Instant now) {

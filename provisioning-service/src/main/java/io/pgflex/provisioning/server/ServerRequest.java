@@ -11,7 +11,14 @@ public record ServerRequest(String location, Sku sku, Map<String, String> tags, 
     public record Properties(String version, String administratorLogin, String administratorLoginPassword,
                              Storage storage, Backup backup, HighAvailability highAvailability,
                              MaintenanceWindow maintenanceWindow, Network network, String availabilityZone,
-                             String createMode, String sourceServerResourceId, String pointInTimeUTC) {
+                             String createMode, String sourceServerResourceId, String pointInTimeUTC,
+                             AuthConfig authConfig, DataEncryption dataEncryption) {
+    }
+
+    public record AuthConfig(String activeDirectoryAuth, String passwordAuth) {
+    }
+
+    public record DataEncryption(String type) {
     }
 
     public record Storage(Integer storageSizeGB, String autoGrow) {
@@ -26,11 +33,11 @@ public record ServerRequest(String location, Sku sku, Map<String, String> tags, 
     public record MaintenanceWindow(String customWindow, Integer dayOfWeek, Integer startHour, Integer startMinute) {
     }
 
-    public record Network(String publicNetworkAccess) {
+    public record Network(String publicNetworkAccess, String delegatedSubnetResourceId, String privateDnsZoneArmResourceId) {
     }
 
     public Properties props() {
-        return properties == null ? new Properties(null, null, null, null, null, null, null, null, null, null, null, null)
+        return properties == null ? new Properties(null, null, null, null, null, null, null, null, null, null, null, null, null, null)
                 : properties;
     }
 }

@@ -68,10 +68,10 @@ public class ServerResource {
         guard.write(subscriptionId);
         ServerService.Accepted accepted;
         if (ServerEntity.findInGroup(subscriptionId, resourceGroup, name).isPresent()) {
-            accepted = servers.update(subscriptionId, resourceGroup, name, request);
+            accepted = servers.update(subscriptionId, resourceGroup, name, request, guard.caller());
         } else {
             servers.validateCreate(subscriptionId, name, request);
-            accepted = servers.create(subscriptionId, resourceGroup, name, request);
+            accepted = servers.create(subscriptionId, resourceGroup, name, request, guard.caller());
         }
         return Operations.withHeaders(Response.status(accepted.created() ? 201 : 200), accepted.operation(), uri)
                 .entity(view(accepted.server())).build();
@@ -82,7 +82,7 @@ public class ServerResource {
     public Response update(@PathParam("name") String name, ServerRequest request) {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
-        ServerService.Accepted accepted = servers.update(subscriptionId, resourceGroup, name, request);
+        ServerService.Accepted accepted = servers.update(subscriptionId, resourceGroup, name, request, guard.caller());
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri)
                 .entity(view(accepted.server())).build();
     }

@@ -22,7 +22,10 @@ public record ServerResponse(String id, String name, String type, String locatio
     public static final String TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record SystemData(String createdAt, String lastModifiedAt) {
+    /** ARM's systemData; a server created before pgflex kept its creator has none of the *By fields. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SystemData(String createdBy, String createdByType, String createdAt, String lastModifiedBy,
+                             String lastModifiedByType, String lastModifiedAt) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -89,7 +92,8 @@ public record ServerResponse(String id, String name, String type, String locatio
         String bouncer = !placed || pgBouncerPort == null ? null : libpq(endpointHost, pgBouncerPort, s);
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
                 new ServerRequest.Sku(s.skuName, s.skuTier),
-                new SystemData(s.createdAt.toString(), s.updatedAt.toString()),
+                new SystemData(s.createdBy, s.createdByType, s.createdAt.toString(), s.lastModifiedBy, s.lastModifiedByType,
+                        (s.lastModifiedAt == null ? s.createdAt : s.lastModifiedAt).toString()),
                 new Properties(s.version, s.minorVersion, s.adminLogin,
                         Storage.of(s.storageGb, s.storageAutoGrow, s.storageReadOnly),
                         new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled",

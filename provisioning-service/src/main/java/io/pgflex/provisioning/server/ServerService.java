@@ -1,5 +1,7 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.support.auth.TenantGuard;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.Sku;
@@ -87,6 +89,7 @@ public class ServerService {
         ServerValidator.required(request.location(), "location");
         ServerRequest.Properties p = request.props();
         ServerValidator.createMode(p.createMode());
+        ServerValidator.offered(p);
         RestoreSource source = restoreSource(subscriptionId, request);
         Sku sku = source != null && request.sku() == null ? Sku.ofApiName(source.skuName()).orElseThrow()
                 : ServerValidator.sku(request.sku());
@@ -126,7 +129,8 @@ public class ServerService {
     }
 
     @Transactional
-    public Accepted create(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
+    public Accepted create(String subscriptionId, String resourceGroup, String name, ServerRequest request,
+                           TenantGuard.Caller caller) {
         if (ServerEntity.findByName(name).isPresent()) {
             throw new ArmException(409, "ServerNameAlreadyExists", "The server name '" + name + "' is already in use.", "name");
         }
@@ -167,6 +171,11 @@ public class ServerService {
         s.state = ServerLifecycle.accept(OperationKind.Create, null, name);
         s.createdAt = clock.instant();
         s.updatedAt = s.createdAt;
+        s.createdBy = caller.id();
+        s.createdByType = caller.type();
+        s.lastModifiedBy = caller.id();
+        s.lastModifiedByType = caller.type();
+        s.lastModifiedAt = s.createdAt;
         s.endpointPort = endpoints.allocatePort();
         s.persist();
         OperationEntity op = operations.start(s, OperationKind.Create, null);
@@ -178,11 +187,13 @@ public class ServerService {
 
     /** PUT on an existing server or PATCH: only the parts given change; the admin login never does. */
     @Transactional
-    public Accepted update(String subscriptionId, String resourceGroup, String name, ServerRequest request) {
+    public Accepted update(String subscriptionId, String resourceGroup, String name, ServerRequest request,
+                           TenantGuard.Caller caller) {
         ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
         Quota.Usage before = Quota.of(s.skuName, s.storageGb, s.haMode);
         Quota.Usage heldByOthers = heldExcept(subscriptionId, s.id);
         ServerRequest.Properties p = request == null ? new ServerRequest(null, null, null, null).props() : request.props();
+        ServerValidator.offered(p);
         if (p.administratorLogin() != null && !p.administratorLogin().equals(s.adminLogin)) {
             throw ArmException.badRequest("AdministratorLoginCannotChange", "The administrator login of a server cannot change.",
                     "properties.administratorLogin");
@@ -258,6 +269,9 @@ public class ServerService {
                 new Quota.Usage(0, after.vCores() - before.vCores(), after.storageGb() - before.storageGb()));
         s.state = next;
         s.updatedAt = clock.instant();
+        s.lastModifiedBy = caller.id();
+        s.lastModifiedByType = caller.type();
+        s.lastModifiedAt = s.updatedAt;
         OperationEntity op = operations.start(s, OperationKind.Update, toJson(changes));
         return new Accepted(s, op, false);
     }

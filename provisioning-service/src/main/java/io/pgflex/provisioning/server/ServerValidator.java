@@ -143,6 +143,46 @@ public final class ServerValidator {
         }
     }
 
+    /**
+     * What a self-hosted server cannot be asked for: private access in an Azure virtual network (servers
+     * are reached at their endpoint, guarded by firewall rules), Microsoft Entra authentication, keys
+     * in Azure Key Vault (data at rest is encrypted by the platform). Each is a 400 FeatureNotOffered,
+     * never silently a public, password-only, platform-encrypted server.
+     */
+    public static void offered(ServerRequest.Properties p) {
+        ServerRequest.Network n = p.network();
+        if (n != null && n.publicNetworkAccess() != null && !Set.of("enabled", "disabled").contains(n.publicNetworkAccess()
+                .toLowerCase(java.util.Locale.ROOT))) {
+            throw bad(ErrorCodes.INVALID_PARAMETER_VALUE, "publicNetworkAccess is Enabled or Disabled.",
+                    "properties.network.publicNetworkAccess");
+        }
+        if (n != null && (notBlank(n.delegatedSubnetResourceId()) || notBlank(n.privateDnsZoneArmResourceId()))) {
+            throw bad("FeatureNotOffered", "pgflex does not offer private access in an Azure virtual network (delegated"
+                    + " subnet, private DNS zone): servers are reached at their endpoint, guarded by firewall rules and"
+                    + " publicNetworkAccess.", notBlank(n.delegatedSubnetResourceId()) ? "properties.network.delegatedSubnetResourceId"
+                    : "properties.network.privateDnsZoneArmResourceId");
+        }
+        ServerRequest.AuthConfig a = p.authConfig();
+        if (a != null && "Enabled".equalsIgnoreCase(a.activeDirectoryAuth())) {
+            throw bad("FeatureNotOffered", "pgflex does not offer Microsoft Entra authentication: servers authenticate"
+                    + " with passwords (authConfig.activeDirectoryAuth Disabled).", "properties.authConfig.activeDirectoryAuth");
+        }
+        if (a != null && "Disabled".equalsIgnoreCase(a.passwordAuth())) {
+            throw bad("FeatureNotOffered", "Password authentication is the only sign-in a pgflex server offers; it cannot"
+                    + " be disabled.", "properties.authConfig.passwordAuth");
+        }
+        ServerRequest.DataEncryption d = p.dataEncryption();
+        if (d != null && d.type() != null && !"SystemManaged".equalsIgnoreCase(d.type())) {
+            throw bad("FeatureNotOffered", "pgflex does not offer customer-managed keys (" + d.type() + "): data at rest"
+                    + " is encrypted with the platform's keys (dataEncryption.type SystemManaged).",
+                    "properties.dataEncryption.type");
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
     public static void required(String value, String target) {
         if (value == null || value.isBlank()) {
             throw bad(ErrorCodes.INVALID_PARAMETER_VALUE, target + " is required.", target);

@@ -90,6 +90,10 @@ class ServerValidationTest {
             restore, no time      | {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"/subscriptions/sub-validation/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-src"}} | MissingPointInTime
             restore, bad time     | {"location":"local","properties":{"createMode":"PointInTimeRestore","sourceServerResourceId":"/subscriptions/sub-validation/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/v-src","pointInTimeUTC":"yesterday"}} | InvalidPointInTime
             not JSON              | {"location": | InvalidRequestContent
+            private access        | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","network":{"delegatedSubnetResourceId":"/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"}}} | FeatureNotOffered
+            Entra authentication  | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","authConfig":{"activeDirectoryAuth":"Enabled"}}} | FeatureNotOffered
+            customer-managed key  | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","dataEncryption":{"type":"AzureKeyVault"}}} | FeatureNotOffered
+            bad public access     | {"location":"local","sku":{"name":"Standard_D2ds_v5","tier":"GeneralPurpose"},"properties":{"version":"15","administratorLogin":"appadmin","administratorLoginPassword":"S3cret-pass!","network":{"publicNetworkAccess":"Sometimes"}}} | InvalidParameterValue
             """)
     void rejectsBadBodies(String rule, String body, String code) {
         Api.owner(SUB).body(body).when().put(Api.servers(SUB, "rg") + "/v-body")

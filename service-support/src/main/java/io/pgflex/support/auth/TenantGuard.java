@@ -49,6 +49,21 @@ public class TenantGuard {
         return role;
     }
 
+    /**
+     * Who calls, as ARM's systemData names it: the token's subject, an Application when the token says
+     * so ({@code idtyp: app}, as Microsoft Entra ID's app-only tokens do), else a User.
+     */
+    public record Caller(String id, String type) {
+    }
+
+    /** The verified caller; see {@link Caller}. */
+    public Caller caller() {
+        JsonWebToken jwt = verifiedToken();
+        Object idtyp = jwt.getClaim("idtyp");
+        String type = idtyp != null && "app".equalsIgnoreCase(idtyp.toString().replace("\"", "")) ? "Application" : "User";
+        return new Caller(jwt.getSubject(), type);
+    }
+
     /** The caller shows a valid API token (routes of no subscription, e.g. the provider's operations). */
     public void authenticated() {
         verifiedToken();
