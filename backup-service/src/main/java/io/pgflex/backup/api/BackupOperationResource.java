@@ -32,11 +32,12 @@ public class BackupOperationResource {
 
     @GET
     @Path("/backupOperations/{operationId}")
-    public Map<String, Object> status(@PathParam("subscriptionId") String sub, @PathParam("location") String location,
-                                      @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
+    public Response status(@PathParam("subscriptionId") String sub, @PathParam("location") String location,
+                           @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
         ApiVersions.require(apiVersion);
         guard.read(sub);
-        return view(find(sub, operationId), location);
+        BackupOperation op = find(sub, operationId);
+        return AsyncOperations.statusResponse(view(op, location), op.status == BackupOperation.Status.InProgress);
     }
 
     @GET

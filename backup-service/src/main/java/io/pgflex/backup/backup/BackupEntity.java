@@ -56,6 +56,9 @@ public class BackupEntity extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "completed_at")
     public Instant completedAt;
+    /** When the node agent took the job (null: recorded but not handed over yet). */
+    @Column(name = "launched_at")
+    public Instant launchedAt;
     @Column(name = "engine_version")
     public String engineVersion;
     public Integer timeline;

@@ -33,15 +33,20 @@ public class BackupScheduler {
     void tick() {
         backups.poll();
         backups.startQueued().forEach(backups::launch);
-        List<BackupEntity> started = QuarkusTransaction.requiringNew().call(() -> {
-            List<BackupEntity> out = new java.util.ArrayList<>();
-            for (BackupPolicy p : BackupPolicy.<BackupPolicy>list("deletedAt is null and running = true")) {
-                if (backups.due(p, clock.instant())) {
-                    out.add(backups.record(p, NAME.format(clock.instant()), BackupEntity.Kind.Automatic));
-                }
+        List<java.util.UUID> servers = QuarkusTransaction.requiringNew().call(() -> BackupPolicy.<BackupPolicy>list(
+                "deletedAt is null and running = true").stream().map(p -> p.serverId).toList());
+        List<BackupEntity> started = new java.util.ArrayList<>();
+        for (java.util.UUID id : servers) {
+            // each server on its own, its policy row locked as an on-demand PUT locks it: the two never both start one
+            BackupEntity b = QuarkusTransaction.requiringNew().call(() -> {
+                BackupPolicy p = BackupPolicy.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                return p != null && backups.due(p, clock.instant())
+                        ? backups.record(p, NAME.format(clock.instant()), BackupEntity.Kind.Automatic) : null;
+            });
+            if (b != null) {
+                started.add(b);
             }
-            return out;
-        });
+        }
         for (BackupEntity b : started) {
             LOG.infof("server %s: automatic backup %s is due", b.serverId, b.name);
             backups.launch(b);

@@ -5,6 +5,7 @@ import io.pgflex.backup.config.Repository;
 import io.pgflex.backup.drill.RestoreDrills;
 import io.pgflex.backup.policy.BackupPolicy;
 import io.pgflex.backup.wal.WalNames;
+import io.pgflex.contracts.events.BackupExpired;
 import io.pgflex.repository.BackupRepository;
 import io.pgflex.repository.RepositoryLayout;
 import io.pgflex.support.errors.ArmException;
@@ -29,6 +30,7 @@ public class BackupService {
     private final Verifier verifier;
     private final RestoreDrills drills;
     private final Repository repository;
+    private final io.pgflex.support.outbox.Outbox outbox;
     private final BackupServiceConfig config;
     private final Clock clock;
     private final ExecutorService verifications = Executors.newSingleThreadExecutor(r -> {
@@ -38,7 +40,8 @@ public class BackupService {
     });
 
     public BackupService(Backups backups, Verifier verifier, RestoreDrills drills, Repository repository,
-                         BackupServiceConfig config, Clock clock) {
+                         BackupServiceConfig config, Clock clock, io.pgflex.support.outbox.Outbox outbox) {
+        this.outbox = outbox;
         this.backups = backups;
         this.verifier = verifier;
         this.drills = drills;
@@ -99,8 +102,13 @@ public class BackupService {
                     throw ArmException.conflict("Backup '" + name + "' is being deleted; choose another name or try again"
                             + " when it is gone.");
                 }
-                return new Outcome(b, false, BackupOperation.running(b.id, BackupOperation.Kind.Create).orElse(null),
-                        locked.location);
+                if (b.state != BackupEntity.State.Failed) {
+                    return new Outcome(b, false, BackupOperation.running(b.id, BackupOperation.Kind.Create).orElse(null),
+                            locked.location);
+                }
+                // a PUT asks for the backup to exist: a failed attempt of that name is replaced by a new one
+                b.delete();
+                BackupEntity.flush();
             }
             if (!locked.running || locked.primaryAgentId == null) {
                 throw new ArmException(409, "ServerNotRunning", "Server '" + serverName + "' is not running; start it to"
@@ -131,7 +139,7 @@ public class BackupService {
      */
     public Outcome delete(String sub, String rg, String serverName, String name) {
         BackupPolicy p = server(sub, rg, serverName);
-        return QuarkusTransaction.requiringNew().call(() -> {
+        Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
             BackupPolicy locked = BackupPolicy.findById(p.serverId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
             var found = BackupEntity.byName(p.serverId, name);
             if (found.isEmpty()) {
@@ -159,14 +167,29 @@ public class BackupService {
                     boolean wasRestorable = b.state == BackupEntity.State.Completed;
                     b.state = BackupEntity.State.Deleting;
                     if (wasRestorable) {
+                        // it leaves the restorable set now (BackupExpired): the earliest restore point everywhere moves at once
                         locked.restorableFrom = BackupEntity.completed(p.serverId).stream().filter(c -> !c.id.equals(b.id))
                                 .map(c -> c.completedAt).findFirst().orElse(null);
+                        outbox.publish(new BackupExpired(b.serverId.toString(), b.subscriptionId, b.id.toString(),
+                                BackupExpired.VERSION, b.name, clock.instant(), locked.restorableFrom));
                     }
                     return new Outcome(b, true, BackupOperation.start(b, BackupOperation.Kind.Delete, clock.instant()),
                             locked.location);
                 }
             }
         });
+        if (outcome.operation() != null && outcome.isNew()) {
+            // the manifest first, at once: a restore looking for a base backup from now on does not find this one
+            // (its data files go with the deletion run; a restore already reading them may fail)
+            try {
+                repository.store().repository().delete(RepositoryLayout.manifest(p.serverId.toString(),
+                        outcome.backup().id.toString()));
+            } catch (IOException | RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(BackupService.class).warnf("backup %s: manifest not removed yet (%s);"
+                        + " the deletion run removes it", name, e.getMessage());
+            }
+        }
+        return outcome;
     }
 
     public void verify(BackupPolicy p, String name) {

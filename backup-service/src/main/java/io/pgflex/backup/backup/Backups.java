@@ -108,9 +108,8 @@ public class Backups {
                 next.state = BackupEntity.State.Running;
                 next.agentId = p.primaryAgentId;
                 next.instanceId = p.primaryInstance;
-                next.startedAt = clock.instant();
                 outbox.publish(new BackupStarted(serverId.toString(), next.subscriptionId, next.id.toString(),
-                        BackupStarted.VERSION, next.name, next.kind.name(), next.startedAt));
+                        BackupStarted.VERSION, next.name, next.kind.name(), clock.instant()));
                 return next;
             });
             if (b != null) {
@@ -121,14 +120,40 @@ public class Backups {
         return started;
     }
 
-    /** Hands a recorded backup to its agent. */
+    /**
+     * Hands a recorded backup to its agent. One the agent does not take is queued again (the next
+     * tick hands it to the primary of then) until the backup timeout has passed since it was asked
+     * for: an accepted backup is not failed by one unanswered call.
+     */
     public void launch(BackupEntity b) {
         try {
             agents.quick(b.agentId).startBackup(b.instanceId, new BackupRequest(b.id.toString(), b.kind.name()));
+            QuarkusTransaction.requiringNew().run(() -> {
+                BackupEntity row = BackupEntity.findById(b.id, LockModeType.PESSIMISTIC_WRITE);
+                if (row != null && row.launchedAt == null) {
+                    row.launchedAt = clock.instant();
+                }
+            });
             LOG.infof("server %s: %s backup %s started on %s (instance %s)", b.serverId, b.kind, b.name, b.agentId, b.instanceId);
         } catch (RuntimeException e) {
-            fail(b.id, "the node agent did not start the backup: " + message(e));
+            requeue(b.id, "the node agent did not start the backup: " + message(e));
         }
+    }
+
+    /** Puts a running backup the agent never took back in the queue, or fails it once it has waited the backup timeout. */
+    void requeue(UUID id, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            BackupEntity b = BackupEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (b == null || b.state != BackupEntity.State.Running || b.launchedAt != null) {
+                return;
+            }
+            if (java.time.Duration.between(b.startedAt, clock.instant()).compareTo(config.backupTimeout()) > 0) {
+                failRow(b, reason + "; tried for " + config.backupTimeout());
+                return;
+            }
+            b.state = BackupEntity.State.Queued;
+            LOG.warnf("server %s: backup %s queued again: %s", b.serverId, b.name, reason);
+        });
     }
 
     /** Follows every running backup once. */
@@ -159,6 +184,12 @@ public class Backups {
             }
             BackupPolicy policy = QuarkusTransaction.requiringNew().call(() -> BackupPolicy.findById(b.serverId));
             boolean moved = policy != null && policy.primaryInstance != null && !policy.primaryInstance.equals(b.instanceId);
+            boolean settled = java.time.Duration.between(b.startedAt, clock.instant()).compareTo(java.time.Duration.ofSeconds(30)) > 0;
+            if (b.launchedAt == null && settled && (answered ? !known : moved)) {
+                // recorded, never taken by the agent (backup-service stopped before handing it over): hand it over again
+                requeue(b.id, "the node agent never took the backup" + (error == null ? "" : ": " + error));
+                continue;
+            }
             Due end = giveUp(answered, known, moved, java.time.Duration.between(b.startedAt, clock.instant()),
                     config.backupTimeout());
             if (end.due()) {
@@ -228,7 +259,8 @@ public class Backups {
         if (p.deletedAt != null || !p.running || p.primaryAgentId == null) {
             return false;
         }
-        if (BackupEntity.count("serverId = ?1 and state = ?2", p.serverId, BackupEntity.State.Running) > 0) {
+        if (BackupEntity.count("serverId = ?1 and state in ?2", p.serverId,
+                List.of(BackupEntity.State.Running, BackupEntity.State.Queued)) > 0) {
             return false;
         }
         List<BackupEntity> lastTwo = BackupEntity.<BackupEntity>find("serverId = ?1 and kind = ?2 order by startedAt desc",

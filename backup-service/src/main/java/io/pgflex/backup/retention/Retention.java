@@ -96,6 +96,7 @@ public class Retention {
                                 now);
                     }
                     BackupEntity.delete("serverId", serverId);
+                    BackupOperation.delete("serverId = ?1 and status <> ?2", serverId, BackupOperation.Status.InProgress);
                     p.delete();
                 }
             });
@@ -103,11 +104,16 @@ public class Retention {
             QuarkusTransaction.requiringNew().run(() -> {
                 BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
                 if (p != null) {
-                    p.restorableFrom = plan.restorableFrom();
+                    // from the rows as they are now (a backup deleted since the plan was made is not restorable)
+                    p.restorableFrom = BackupEntity.completed(serverId).stream().map(c -> c.completedAt).findFirst()
+                            .orElse(null);
                 }
-                // failed attempts hold nothing in the repository; their rows go with the window
+                // failed attempts hold nothing in the repository; their rows go with the window, as do ended operations
+                Instant windowStart = now.minus(java.time.Duration.ofDays(p == null ? 7 : p.retentionDays));
                 BackupEntity.delete("serverId = ?1 and state = ?2 and startedAt < ?3", serverId, BackupEntity.State.Failed,
-                        now.minus(java.time.Duration.ofDays(p == null ? 7 : p.retentionDays)));
+                        windowStart);
+                BackupOperation.delete("serverId = ?1 and status <> ?2 and endedAt < ?3", serverId,
+                        BackupOperation.Status.InProgress, windowStart);
             });
         }
         if (!plan.expire().isEmpty() || wal > 0 || plan.purge()) {
@@ -152,15 +158,20 @@ public class Retention {
             if (b == null) {
                 return;
             }
+            boolean announced = b.state == BackupEntity.State.Deleting; // its BackupExpired went out when deleting began
             b.delete();
             BackupOperation.end(backupId, BackupOperation.Kind.Delete, BackupOperation.Status.Succeeded, null, null,
                     clock.instant());
             BackupPolicy p = BackupPolicy.findById(serverId, LockModeType.PESSIMISTIC_WRITE);
+            // the earliest restore point from the rows as they are now, under the lock (not a snapshot taken before)
+            Instant from = BackupEntity.completed(serverId).stream().map(c -> c.completedAt).findFirst().orElse(null);
             if (p != null) {
-                p.restorableFrom = restorableFrom;
+                p.restorableFrom = from;
             }
-            outbox.publish(new BackupExpired(serverId.toString(), b.subscriptionId, backupId.toString(), BackupExpired.VERSION,
-                    b.name, clock.instant(), restorableFrom));
+            if (!announced) {
+                outbox.publish(new BackupExpired(serverId.toString(), b.subscriptionId, backupId.toString(),
+                        BackupExpired.VERSION, b.name, clock.instant(), from));
+            }
         });
     }
 }

@@ -25,12 +25,22 @@ import org.junit.jupiter.api.Test;
  * service's scheduler: one asked for while a backup runs is queued (not refused) and starts when
  * that one has ended; a delete is an operation that ends when the files and the row are gone; a
  * queued backup deleted before it starts is canceled. The servers' agent is one that is not
- * configured here, so a started backup fails at once, with the reason, on its operation too.
+ * configured here, so a started backup is not taken: it is queued again and tried until the backup
+ * timeout (5 s here) has passed since it was asked for, then fails with the reason, on its operation too.
  */
 @QuarkusTest
+@io.quarkus.test.junit.TestProfile(OnDemandBackupTest.ShortTimeout.class)
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(PostgresResource.class)
 class OnDemandBackupTest {
+    /** A backup the agent does not take is tried again for 5 s, not 6 h. */
+    public static class ShortTimeout implements io.quarkus.test.junit.QuarkusTestProfile {
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("pgflex.backup-service.backup-timeout", "5s");
+        }
+    }
+
     @Inject
     BackupService service;
     @Inject
@@ -91,10 +101,11 @@ class OnDemandBackupTest {
             first.state = BackupEntity.State.Completed;
             first.completedAt = Instant.now();
         });
-        BackupOperation ended = await("the queued backup started and ended").atMost(Duration.ofSeconds(20))
+        BackupOperation ended = await("the queued backup started, was tried again and ended").atMost(Duration.ofSeconds(30))
                 .until(() -> operation(asked.operation().id), op -> op.status != BackupOperation.Status.InProgress);
         assertEquals(BackupOperation.Status.Failed, ended.status);
-        assertTrue(ended.errorMessage.contains("agent-not-configured"), ended.errorMessage);
+        assertTrue(ended.errorMessage.contains("agent-not-configured") && ended.errorMessage.contains("tried for PT5S"),
+                ended.errorMessage);
         assertEquals(BackupEntity.State.Failed, row(server, "mine").state);
     }
 

@@ -88,9 +88,11 @@ public final class AgentAccess {
      * @param path the request path as sent (not decoded), without the query
      */
     public static Decision decide(String identity, String walTokenInstance, String method, String path) {
-        String lower = path.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || path.contains("/../") || path.endsWith("/..")
-                || path.contains("/./") || path.contains("//")) {
+        // the HTTP server routes on the decoded, normalised path: a percent-escape, a matrix parameter (;…) or a
+        // trailing slash would let a path the rules below do not recognise reach a route they guard; no agent
+        // route needs any of them
+        if (path.contains("%") || path.contains(";") || path.contains("/../") || path.endsWith("/..")
+                || path.contains("/./") || path.contains("//") || (path.length() > 1 && path.endsWith("/"))) {
             return Decision.deny("encoded or relative path segments are refused");
         }
         if (!path.startsWith(NodeAgentApi.BASE_PATH + "/") && !path.equals(NodeAgentApi.BASE_PATH)) {

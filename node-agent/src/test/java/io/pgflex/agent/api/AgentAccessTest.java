@@ -60,6 +60,13 @@ class AgentAccessTest {
                         "only provisioning-service reads instances' log files, not monitoring-service"),
                 Arguments.of("provisioning-service", null, "DELETE", i + "/logs/postgresql-Mon.log", false,
                         "log files are only read"),
+                // the log rule is not walked around by a path the HTTP server decodes or normalises to it
+                Arguments.of("monitoring-service", null, "GET", i + "/%6Cogs/postgresql-Mon.log", false,
+                        "encoded or relative path segments are refused"),
+                Arguments.of("monitoring-service", null, "GET", i + "/logs;a/postgresql-Mon.log", false,
+                        "encoded or relative path segments are refused"),
+                Arguments.of("monitoring-service", null, "GET", i + "/logs/", false,
+                        "encoded or relative path segments are refused"),
                 Arguments.of(null, "s1-a", "PUT", i + "/wal/000000010000000000000001", true, "the instance's own WAL token moves its own WAL"),
                 Arguments.of(null, "s1-a", "GET", i + "/wal/000000010000000000000001", true, "the instance's own WAL token moves its own WAL"),
                 Arguments.of(null, "s1-b", "GET", i + "/wal/000000010000000000000001", false,

@@ -24,14 +24,18 @@ public class OperationResource {
         this.guard = guard;
     }
 
-    /** Always 200 with the operation's status: InProgress, Succeeded, Failed or Canceled. */
+    /**
+     * Always 200 with the operation's status: InProgress, Succeeded, Failed or Canceled; while in
+     * progress with {@code Retry-After: 1} (without it ARM clients wait their default, az CLI 30 s).
+     */
     @GET
     @Path("/azureAsyncOperation/{operationId}")
-    public Map<String, Object> status(@PathParam("subscriptionId") String subscriptionId, @PathParam("location") String location,
-                                      @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
+    public Response status(@PathParam("subscriptionId") String subscriptionId, @PathParam("location") String location,
+                           @PathParam("operationId") String operationId, @QueryParam("api-version") String apiVersion) {
         ApiVersions.require(apiVersion);
         guard.read(subscriptionId);
-        return view(find(subscriptionId, operationId));
+        OperationEntity op = find(subscriptionId, operationId);
+        return AsyncOperations.statusResponse(view(op), !op.status.done());
     }
 
     /** 202 while running, then 200 (or the operation's error status). */

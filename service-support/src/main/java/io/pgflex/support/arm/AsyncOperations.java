@@ -30,6 +30,12 @@ public final class AsyncOperations {
                 .header("Retry-After", "1");
     }
 
+    /** 200 with the status body; while in progress {@code Retry-After: 1}, else clients poll at their default (az CLI: 30 s). */
+    public static Response statusResponse(Map<String, Object> status, boolean inProgress) {
+        Response.ResponseBuilder ok = Response.ok(status);
+        return (inProgress ? ok.header("Retry-After", "1") : ok).build();
+    }
+
     /** The operation status body; {@code endTime} and {@code error} only once there are. */
     public static Map<String, Object> status(String id, String name, String status, Instant startTime, Instant endTime,
                                              int percentComplete, Map<String, Object> properties, String errorCode,

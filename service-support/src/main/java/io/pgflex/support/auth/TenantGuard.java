@@ -64,6 +64,28 @@ public class TenantGuard {
         return new Caller(jwt.getSubject(), type);
     }
 
+    /** The subscriptions the verified caller's token names, each with its role there (ARM's subscription list). */
+    public Map<String, String> subscriptions() {
+        Object claim = verifiedToken().getClaim(CLAIM);
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (claim instanceof JsonObject json) {
+            json.forEach((k, v) -> {
+                if (v instanceof JsonString s) {
+                    out.put(k, s.getString());
+                }
+            });
+        } else if (claim instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return out;
+    }
+
+    /** The tenant the verified caller's token was issued in ({@code tid}), or null when it names none. */
+    public String tenant() {
+        Object tid = verifiedToken().getClaim("tid");
+        return tid == null ? null : tid.toString().replace("\"", "");
+    }
+
     /** The caller shows a valid API token (routes of no subscription, e.g. the provider's operations). */
     public void authenticated() {
         verifiedToken();
