@@ -82,10 +82,13 @@ public final class Tokens {
     /** The audience pgflex's API tokens are for (mp.jwt.verify.audiences). */
     public static final String AUDIENCE = "pgflex-api";
 
+    /** The tenant (claim {@code tid}) the tests' tokens are issued in, as Azure's clients read it after signing in. */
+    public static final String TENANT = "7e57c0de-0000-4000-8000-00000000f1e5";
+
     /** A token granting each subscription its role. */
     public static String of(Map<String, String> roles) {
-        return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").claim("pgflex_subscriptions", roles)
-                .expiresIn(Duration.ofHours(1)));
+        return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").claim("tid", TENANT)
+                .claim("pgflex_subscriptions", roles).expiresIn(Duration.ofHours(1)));
     }
 
     /** A correctly signed token for another audience ({@code null}: none). */

@@ -93,7 +93,7 @@ public record ServerResponse(String id, String name, String type, String locatio
         return new ServerResponse(s.resourceId(), s.name, TYPE, s.location, tags(s.tags),
                 new ServerRequest.Sku(s.skuName, s.skuTier),
                 new SystemData(s.createdBy, s.createdByType, s.createdAt.toString(), s.lastModifiedBy, s.lastModifiedByType,
-                        (s.lastModifiedAt == null ? s.createdAt : s.lastModifiedAt).toString()),
+                        (s.lastModifiedAt == null ? s.updatedAt : s.lastModifiedAt).toString()),
                 new Properties(s.version, s.minorVersion, s.adminLogin,
                         Storage.of(s.storageGb, s.storageAutoGrow, s.storageReadOnly),
                         new Backup(s.backupRetentionDays, s.geoRedundantBackup ? "Enabled" : "Disabled",
