@@ -3,6 +3,7 @@ package io.pgflex.backup.api;
 import io.pgflex.backup.backup.BackupEntity;
 import io.pgflex.backup.backup.BackupOperation;
 import io.pgflex.backup.backup.BackupService;
+import io.pgflex.backup.drill.RestoreDrills;
 import io.pgflex.backup.policy.BackupPolicy;
 import io.pgflex.support.arm.AsyncOperations;
 import io.pgflex.support.auth.TenantGuard;
@@ -35,11 +36,13 @@ import java.util.Map;
 public class BackupResource {
     private final TenantGuard guard;
     private final BackupService service;
+    private final RestoreDrills drills;
     private final Clock clock;
 
-    public BackupResource(TenantGuard guard, BackupService service, Clock clock) {
+    public BackupResource(TenantGuard guard, BackupService service, RestoreDrills drills, Clock clock) {
         this.guard = guard;
         this.service = service;
+        this.drills = drills;
         this.clock = clock;
     }
 
@@ -129,7 +132,7 @@ public class BackupResource {
                           @PathParam("name") String name, @QueryParam("api-version") String apiVersion) {
         ApiVersions.require(apiVersion);
         guard.write(sub);
-        service.drill(service.server(sub, rg, name));
+        drills.requestFor(service.server(sub, rg, name));
         return Response.accepted().build();
     }
 

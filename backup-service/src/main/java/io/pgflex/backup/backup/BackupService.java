@@ -2,7 +2,6 @@ package io.pgflex.backup.backup;
 
 import io.pgflex.backup.config.BackupServiceConfig;
 import io.pgflex.backup.config.Repository;
-import io.pgflex.backup.drill.RestoreDrills;
 import io.pgflex.backup.policy.BackupPolicy;
 import io.pgflex.backup.wal.WalNames;
 import io.pgflex.contracts.events.BackupExpired;
@@ -21,14 +20,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The rules of the backups API: names, the on-demand limit, what may be deleted, verify and drill requests, status. */
+/** The rules of the backups API: names, the on-demand limit, what may be deleted, verify requests, status. */
 @ApplicationScoped
 public class BackupService {
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
     private final Backups backups;
     private final Verifier verifier;
-    private final RestoreDrills drills;
     private final Repository repository;
     private final io.pgflex.support.outbox.Outbox outbox;
     private final BackupServiceConfig config;
@@ -39,12 +37,11 @@ public class BackupService {
         return t;
     });
 
-    public BackupService(Backups backups, Verifier verifier, RestoreDrills drills, Repository repository,
+    public BackupService(Backups backups, Verifier verifier, Repository repository,
                          BackupServiceConfig config, Clock clock, io.pgflex.support.outbox.Outbox outbox) {
         this.outbox = outbox;
         this.backups = backups;
         this.verifier = verifier;
-        this.drills = drills;
         this.repository = repository;
         this.config = config;
         this.clock = clock;
@@ -204,15 +201,6 @@ public class BackupService {
             row.verifiedAt = clock.instant();
         });
         verifications.submit(() -> verifier.verify(b.id));
-    }
-
-    public void drill(BackupPolicy p) {
-        if (QuarkusTransaction.requiringNew().call(() -> BackupEntity.completed(p.serverId).isEmpty())) {
-            throw new ArmException(409, "NoBackupYet", "Server '" + p.serverName + "' has no completed backup to restore.", null);
-        }
-        if (!drills.request(p.serverId)) {
-            throw new ArmException(409, "RestoreDrillInProgress", "A restore drill runs; try again when it has finished.", null);
-        }
     }
 
     /** Earliest restore point, the newest archived WAL and any gap in the archive since the oldest kept backup. */

@@ -10,6 +10,7 @@ import io.pgflex.contracts.agent.RestoreRequest;
 import io.pgflex.contracts.agent.RestoreResult;
 import io.pgflex.contracts.agent.SanityReport;
 import io.pgflex.contracts.events.RestoreDrillCompleted;
+import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -86,6 +87,16 @@ public class RestoreDrills {
         });
         if (due != null) {
             request(due);
+        }
+    }
+
+    /** A drill of the server asked for through the API: 409 without a completed backup or while one runs. */
+    public void requestFor(BackupPolicy p) {
+        if (QuarkusTransaction.requiringNew().call(() -> BackupEntity.completed(p.serverId).isEmpty())) {
+            throw new ArmException(409, "NoBackupYet", "Server '" + p.serverName + "' has no completed backup to restore.", null);
+        }
+        if (!request(p.serverId)) {
+            throw new ArmException(409, "RestoreDrillInProgress", "A restore drill runs; try again when it has finished.", null);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.pgflex.agent.api;
 
-import io.pgflex.agent.backup.WalArchive;
+import io.pgflex.agent.archive.WalArchive;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

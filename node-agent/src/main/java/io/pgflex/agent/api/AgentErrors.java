@@ -22,7 +22,7 @@ public class AgentErrors {
     }
 
     @ServerExceptionMapper
-    public Response fenced(io.pgflex.agent.replication.ReplicationManager.FencedException e) {
+    public Response fenced(io.pgflex.agent.instances.FencedException e) {
         return error(409, "InstanceFenced", e.getMessage());
     }
 

@@ -2,9 +2,12 @@ package io.pgflex.agent.api;
 
 import io.pgflex.agent.AgentConfig;
 import io.pgflex.agent.engines.EngineCatalogue;
-import io.pgflex.agent.instances.InstanceManager;
 import io.pgflex.agent.instances.InstanceNotFoundException;
 import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.lifecycle.InstanceManager;
+import io.pgflex.agent.pgbouncer.PgBouncerManager;
+import io.pgflex.agent.pgbouncer.PgBouncerSettings;
+import io.pgflex.agent.router.Router;
 import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.AgentInfo;
 import io.pgflex.contracts.agent.DatabaseSpec;
@@ -13,9 +16,6 @@ import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.NodeAgentApi;
 import io.pgflex.contracts.agent.ParameterInfo;
 import io.pgflex.contracts.agent.RouteStatus;
-import io.pgflex.agent.pgbouncer.PgBouncerManager;
-import io.pgflex.agent.pgbouncer.PgBouncerSettings;
-import io.pgflex.agent.router.Router;
 import io.smallrye.common.annotation.Blocking;
 import java.util.List;
 

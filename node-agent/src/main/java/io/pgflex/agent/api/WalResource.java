@@ -1,6 +1,6 @@
 package io.pgflex.agent.api;
 
-import io.pgflex.agent.backup.WalArchive;
+import io.pgflex.agent.archive.WalArchive;
 import io.pgflex.agent.instances.InstanceStore;
 import io.pgflex.contracts.agent.NodeAgentApi;
 import io.smallrye.common.annotation.Blocking;

@@ -1,16 +1,18 @@
 package io.pgflex.agent.backup;
 
+import io.pgflex.agent.archive.BackupStorage;
+import io.pgflex.agent.archive.WalArchive;
 import io.pgflex.agent.instances.InstanceLayout;
 import io.pgflex.agent.instances.InstanceNotFoundException;
 import io.pgflex.agent.instances.InstanceNotRunningException;
 import io.pgflex.agent.instances.InstanceRecord;
 import io.pgflex.agent.instances.InstanceStore;
-import io.pgflex.agent.replication.ReplicationManager;
+import io.pgflex.agent.os.Streams;
 import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.BackupJob;
 import io.pgflex.contracts.agent.BackupRequest;
-import io.pgflex.repository.BackupManifest;
 import io.pgflex.repository.BackupManifest.FileEntry;
+import io.pgflex.repository.BackupManifest;
 import io.pgflex.repository.BackupRepository;
 import io.pgflex.repository.RepositoryLayout;
 import io.pgflex.repository.Sealed;
@@ -176,7 +178,7 @@ public class BaseBackups {
         List<String> out = new ArrayList<>();
         try (var walk = Files.walk(pgdata)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
-                if (!p.equals(pgdata) && Files.isDirectory(p) && !ReplicationManager.skipped(pgdata.relativize(p))) {
+                if (!p.equals(pgdata) && Files.isDirectory(p) && !InstanceLayout.skipped(pgdata.relativize(p))) {
                     out.add(pgdata.relativize(p).toString());
                 }
             }
@@ -194,7 +196,7 @@ public class BaseBackups {
         List<Path> out = new ArrayList<>();
         try (var walk = Files.walk(pgdata)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
-                if (p.equals(pgdata) || !Files.isRegularFile(p) || ReplicationManager.skipped(pgdata.relativize(p))) {
+                if (p.equals(pgdata) || !Files.isRegularFile(p) || InstanceLayout.skipped(pgdata.relativize(p))) {
                     continue;
                 }
                 out.add(p);
@@ -265,7 +267,7 @@ public class BaseBackups {
         BackupRepository.Upload upload = repo.create(RepositoryLayout.dataFile(serverId, backupId, rel));
         Sealed.Writer w = Sealed.writer(upload, key, storage.zstdLevel());
         try (in) {
-            copy(in, w);
+            Streams.copy(in, w);
         } catch (IOException | RuntimeException e) {
             upload.abort();
             w.discard();
@@ -273,14 +275,6 @@ public class BaseBackups {
         }
         w.close();
         return new FileEntry(rel, w.plainBytes(), w.storedBytes(), w.sha256Hex());
-    }
-
-    /** Copies with a large buffer: the compressor and cipher behind {@code out} work best on big writes. */
-    static void copy(InputStream in, java.io.OutputStream out) throws IOException {
-        byte[] buf = new byte[256 << 10];
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-            out.write(buf, 0, n);
-        }
     }
 
     private void awaitArchived(String serverId, String walFile, String instanceId) throws IOException, InterruptedException {

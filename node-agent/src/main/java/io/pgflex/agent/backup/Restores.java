@@ -1,13 +1,16 @@
 package io.pgflex.agent.backup;
 
+import io.pgflex.agent.archive.BackupStorage;
+import io.pgflex.agent.archive.WalArchive;
 import io.pgflex.agent.instances.InstanceLayout;
-import io.pgflex.agent.instances.InstanceManager;
 import io.pgflex.agent.instances.InstanceNotFoundException;
 import io.pgflex.agent.instances.InstanceNotRunningException;
 import io.pgflex.agent.instances.InstanceRecord;
 import io.pgflex.agent.instances.InstanceStore;
+import io.pgflex.agent.instances.RestoreState;
+import io.pgflex.agent.lifecycle.InstanceManager;
 import io.pgflex.agent.os.OsCommands;
-import io.pgflex.agent.replication.ReplicationManager;
+import io.pgflex.agent.os.Streams;
 import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
@@ -131,8 +134,8 @@ public class Restores {
         try {
             Files.createDirectories(layout.root());
             Files.setPosixFilePermissions(layout.root(), PosixFilePermissions.fromString("rwx------"));
-            InstanceManager.deleteTree(tmp);
-            InstanceManager.deleteTree(layout.pgdata());
+            OsCommands.deleteTree(tmp);
+            OsCommands.deleteTree(layout.pgdata());
             Files.createDirectories(tmp);
             Files.createDirectories(layout.log());
             Files.createDirectories(layout.conf());
@@ -141,7 +144,7 @@ public class Restores {
             os.chownToPostgres(layout.root());
             Files.move(tmp, layout.pgdata());
         } catch (IOException e) {
-            InstanceManager.deleteTree(tmp);
+            OsCommands.deleteTree(tmp);
             throw new RestoreFailedException("backup " + backup.backupId() + " of server " + request.sourceServerId()
                     + " could not be restored: " + e.getMessage(), e);
         }
@@ -255,7 +258,7 @@ public class Restores {
         try (InputStream in = Sealed.open(repo.open(RepositoryLayout.dataFile(backup.serverId(), backup.backupId(), f.path())), key);
              OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 256 << 10),
                      digest)) {
-            BaseBackups.copy(in, o);
+            Streams.copy(in, o);
         } catch (Sealed.TamperedException e) {
             throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId() + " is damaged: "
                     + e.getMessage());
@@ -270,7 +273,7 @@ public class Restores {
 
     /** What PostgreSQL needs beside the files: the backup label, empty runtime directories, recovery.signal. */
     private static void prepare(BackupManifest backup, Path pgdata) throws IOException {
-        for (String dir : ReplicationManager.EMPTY_DIRS) {
+        for (String dir : InstanceLayout.EMPTY_DIRS) {
             Files.createDirectories(pgdata.resolve(dir));
         }
         Files.createDirectories(pgdata.resolve("pg_wal").resolve("archive_status"));

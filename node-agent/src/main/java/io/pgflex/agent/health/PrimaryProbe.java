@@ -60,9 +60,9 @@ public class PrimaryProbe {
         return t;
     });
 
-    private final io.pgflex.agent.replication.HaLease lease;
+    private final io.pgflex.agent.fencing.HaLease lease;
 
-    public PrimaryProbe(InstanceStore store, InstanceSql sql, io.pgflex.agent.replication.HaLease lease) {
+    public PrimaryProbe(InstanceStore store, InstanceSql sql, io.pgflex.agent.fencing.HaLease lease) {
         this.store = store;
         this.sql = sql;
         this.lease = lease;

@@ -8,6 +8,23 @@ import java.nio.file.Path;
  * {@code .s.PGSQL.<port>} keeps instances apart there.
  */
 public record InstanceLayout(Path root, Path socketDir) {
+    /** Directories of pgdata whose contents a base backup leaves out (as pg_basebackup does); they are created empty. */
+    public static final java.util.Set<String> EMPTY_DIRS = java.util.Set.of("pg_wal", "pg_replslot", "pg_dynshmem",
+            "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
+    /** Files of pgdata a copy leaves out: runtime files, and marks a restored or cloned copy must not inherit. */
+    public static final java.util.Set<String> SKIPPED_FILES = java.util.Set.of("postmaster.pid", "postmaster.opts",
+            "backup_label", "tablespace_map", "standby.signal", "recovery.signal", "pg_internal.init", "current_logfiles",
+            "backup_label.old");
+
+    /** Whether a data-directory path stays out of a base backup (runtime files, contents of pg_wal and the like). */
+    public static boolean skipped(Path rel) {
+        String first = rel.getName(0).toString();
+        if (rel.getNameCount() > 1 && EMPTY_DIRS.contains(first)) {
+            return true;
+        }
+        String file = rel.getFileName().toString();
+        return SKIPPED_FILES.contains(file) || file.startsWith("pgsql_tmp");
+    }
     public Path recordFile() {
         return root.resolve("instance.json");
     }

@@ -166,20 +166,20 @@ public class InstanceStore {
     }
 
     /** The instance's replication state, if ha-service gave it one. */
-    public Optional<io.pgflex.agent.replication.ReplicationState> replication(String instanceId) {
+    public Optional<io.pgflex.agent.instances.ReplicationState> replication(String instanceId) {
         Path file = layout(instanceId).replicationFile();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(json.readValue(file.toFile(), io.pgflex.agent.replication.ReplicationState.class));
+            return Optional.of(json.readValue(file.toFile(), io.pgflex.agent.instances.ReplicationState.class));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable " + file, e);
         }
     }
 
     /** Writes replication.json atomically, owner-only (it holds the replication password). */
-    public void writeReplication(String instanceId, io.pgflex.agent.replication.ReplicationState state) {
+    public void writeReplication(String instanceId, io.pgflex.agent.instances.ReplicationState state) {
         writeOwnerOnly(layout(instanceId).replicationFile(), state);
     }
 }

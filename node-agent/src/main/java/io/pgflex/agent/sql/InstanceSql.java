@@ -218,4 +218,12 @@ public class InstanceSql {
     public static String quoteLiteral(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
+
+    /** Whether the server on {@code c} is a standby (in recovery). */
+    public static boolean inRecovery(java.sql.Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
 }

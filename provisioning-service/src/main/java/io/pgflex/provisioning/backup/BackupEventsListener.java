@@ -2,8 +2,8 @@ package io.pgflex.provisioning.backup;
 
 import io.pgflex.contracts.events.BackupCompleted;
 import io.pgflex.contracts.events.BackupExpired;
-import io.pgflex.provisioning.server.DeletedServerEntity;
-import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.model.DeletedServerEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;

@@ -1,8 +1,7 @@
 package io.pgflex.provisioning.capabilities;
 
 import io.pgflex.contracts.agent.Sku;
-import io.pgflex.provisioning.server.ServerValidator;
-import io.pgflex.provisioning.server.StorageTiers;
+import io.pgflex.provisioning.model.StorageTiers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,7 +89,7 @@ public final class Capabilities {
                 e.put("name", tier.name());
                 Map<String, Object> storage = available();
                 storage.put("name", "ManagedDisk");
-                storage.put("supportedStorageMB", ServerValidator.STORAGE_SIZES.stream().map(gb -> {
+                storage.put("supportedStorageMB", StorageTiers.STORAGE_SIZES.stream().map(gb -> {
                     Map<String, Object> size = available();
                     size.put("name", String.valueOf(gb * 1024L));
                     size.put("supportedIops", StorageTiers.of(gb).iops());
@@ -147,7 +146,7 @@ public final class Capabilities {
         Map<String, Object> edition = available();
         edition.put("name", "ManagedDisk");
         edition.put("defaultStorageSizeMb", 32 * 1024L);
-        edition.put("supportedStorageMb", ServerValidator.STORAGE_SIZES.stream().map(gb -> {
+        edition.put("supportedStorageMb", StorageTiers.STORAGE_SIZES.stream().map(gb -> {
             StorageTiers.Tier tier = StorageTiers.of(gb);
             Map<String, Object> size = available();
             size.put("storageSizeMb", gb * 1024L);

@@ -2,12 +2,12 @@ package io.pgflex.provisioning.database;
 
 import io.pgflex.contracts.agent.Collations;
 import io.pgflex.contracts.agent.DatabaseSpec;
-import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.ServerState;
 import io.pgflex.provisioning.operation.Operations;
 import io.pgflex.provisioning.placement.AgentClients;
-import io.pgflex.provisioning.server.ServerEntity;
 import io.pgflex.provisioning.server.ServerService;
-import io.pgflex.provisioning.server.ServerState;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;
 import io.pgflex.support.errors.ArmException;

@@ -1,13 +1,13 @@
 package io.pgflex.provisioning.endpoint;
 
-import io.pgflex.contracts.agent.InstanceSpec.FirewallRange;
-import io.pgflex.contracts.events.EndpointUpdated;
-import io.pgflex.contracts.events.EndpointUpdated.EndpointMember;
-import io.pgflex.provisioning.ProvisioningConfig;
 import io.pgflex.contracts.agent.AgentInfo;
-import io.pgflex.provisioning.firewall.FirewallRuleEntity;
+import io.pgflex.contracts.agent.InstanceSpec.FirewallRange;
+import io.pgflex.contracts.events.EndpointUpdated.EndpointMember;
+import io.pgflex.contracts.events.EndpointUpdated;
+import io.pgflex.provisioning.ProvisioningConfig;
+import io.pgflex.provisioning.model.FirewallRuleEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.placement.Placement;
-import io.pgflex.provisioning.server.ServerEntity;
 import io.pgflex.support.errors.ArmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

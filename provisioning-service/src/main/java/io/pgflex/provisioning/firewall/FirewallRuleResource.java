@@ -1,8 +1,9 @@
 package io.pgflex.provisioning.firewall;
 
-import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.model.FirewallRuleEntity;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.operation.Operations;
-import io.pgflex.provisioning.server.ServerEntity;
 import io.pgflex.provisioning.server.ServerService;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;

@@ -6,9 +6,9 @@ import io.pgflex.contracts.events.HaMember;
 import io.pgflex.contracts.events.HaStateChanged;
 import io.pgflex.contracts.events.SwitchoverCompleted;
 import io.pgflex.provisioning.endpoint.Endpoints;
-import io.pgflex.provisioning.operation.OperationEntity;
-import io.pgflex.provisioning.operation.OperationStatus;
-import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationStatus;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.pgflex.support.outbox.Outbox;
@@ -106,7 +106,7 @@ public class HaEventsListener {
         op.leaseUntil = null;
         ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s != null) {
-            s.state = io.pgflex.provisioning.server.ServerLifecycle.failed(op.kind, s.state);
+            s.state = io.pgflex.provisioning.model.ServerLifecycle.failed(op.kind, s.state);
             s.updatedAt = clock.instant();
         }
         LOG.warnf("operation %s: restart with failover of %s refused by ha-service: %s", op.id, op.serverName, refused.reason());
@@ -126,8 +126,8 @@ public class HaEventsListener {
         op.leaseUntil = null;
         ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s != null) {
-            if (s.state == io.pgflex.provisioning.server.ServerState.Restarting) {
-                s.state = io.pgflex.provisioning.server.ServerState.Ready;
+            if (s.state == io.pgflex.provisioning.model.ServerState.Restarting) {
+                s.state = io.pgflex.provisioning.model.ServerState.Ready;
             }
             s.updatedAt = clock.instant();
             outbox.publish(new io.pgflex.contracts.events.ServerRestarted(s.id.toString(), s.subscriptionId, operationId,

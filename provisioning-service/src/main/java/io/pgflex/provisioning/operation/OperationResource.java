@@ -1,5 +1,7 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationStatus;
 import io.pgflex.support.arm.AsyncOperations;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;

@@ -1,13 +1,15 @@
 package io.pgflex.provisioning.operation;
 
 import io.pgflex.provisioning.ProvisioningConfig;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationStatus;
+import io.pgflex.support.Poller;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.pgflex.support.Poller;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;

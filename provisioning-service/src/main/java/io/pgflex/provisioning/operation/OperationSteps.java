@@ -9,7 +9,6 @@ import io.pgflex.contracts.agent.NodeAgentApi;
 import io.pgflex.contracts.agent.RouteStatus;
 import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.PgflexEvent;
-import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.contracts.events.ServerDeleted;
 import io.pgflex.contracts.events.ServerFailed;
 import io.pgflex.contracts.events.ServerProvisioned;
@@ -18,12 +17,16 @@ import io.pgflex.contracts.events.ServerStarted;
 import io.pgflex.contracts.events.ServerStopped;
 import io.pgflex.contracts.events.ServerUpdated;
 import io.pgflex.provisioning.ProvisioningConfig;
-import io.pgflex.provisioning.firewall.FirewallRuleEntity;
+import io.pgflex.provisioning.endpoint.Endpoints;
+import io.pgflex.provisioning.model.FirewallRuleEntity;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.OperationStatus;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.ServerLifecycle;
+import io.pgflex.provisioning.model.ServerState;
 import io.pgflex.provisioning.placement.AgentClients;
 import io.pgflex.provisioning.placement.Placement;
-import io.pgflex.provisioning.server.ServerEntity;
-import io.pgflex.provisioning.server.ServerLifecycle;
-import io.pgflex.provisioning.server.ServerState;
 import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -181,7 +184,7 @@ public class OperationSteps {
             archivedUntil = source.archivedUntil;
         } else {
             archivedUntil = QuarkusTransaction.requiringNew().call(() -> java.util.Optional.ofNullable(
-                    io.pgflex.provisioning.server.DeletedServerEntity.<io.pgflex.provisioning.server.DeletedServerEntity>findById(
+                    io.pgflex.provisioning.model.DeletedServerEntity.<io.pgflex.provisioning.model.DeletedServerEntity>findById(
                             s.sourceServerId)).map(d -> d.restorableUntil).orElse(null));
         }
         if (archivedUntil != null && pointInTime.isAfter(archivedUntil)) {
@@ -367,7 +370,7 @@ public class OperationSteps {
             ServerEntity server = server(op);
             FirewallRuleEntity.delete("key.serverId", server.id);
             // its backups stay restorable for its retention period
-            io.pgflex.provisioning.server.DeletedServerEntity.record(server, clock.instant(),
+            io.pgflex.provisioning.model.DeletedServerEntity.record(server, clock.instant(),
                     archivedUntil);
             server.delete();
             outbox.publish(new ServerDeleted(server.id.toString(), server.subscriptionId, op.id.toString(),
@@ -425,7 +428,7 @@ public class OperationSteps {
     }
 
     private static boolean pgBouncer(Map<String, String> parameters) {
-        return parameters != null && io.pgflex.provisioning.configuration.ParameterPolicy.on(parameters.get("pgbouncer.enabled"));
+        return parameters != null && io.pgflex.provisioning.model.ParameterPolicy.on(parameters.get("pgbouncer.enabled"));
     }
 
     private interface Completion {

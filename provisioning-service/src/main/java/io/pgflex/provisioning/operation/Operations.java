@@ -1,6 +1,9 @@
 package io.pgflex.provisioning.operation;
 
-import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.OperationStatus;
+import io.pgflex.provisioning.model.ServerEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;

@@ -2,7 +2,7 @@ package io.pgflex.provisioning.placement;
 
 import io.pgflex.contracts.agent.AgentInfo;
 import io.pgflex.contracts.agent.EngineInfo;
-import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.errors.ArmException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

@@ -1,7 +1,9 @@
 package io.pgflex.provisioning.server;
 
 import io.pgflex.provisioning.ProvisioningConfig;
-import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.ServerState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

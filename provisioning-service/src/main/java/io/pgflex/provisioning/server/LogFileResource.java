@@ -1,6 +1,7 @@
 package io.pgflex.provisioning.server;
 
 import io.pgflex.contracts.agent.LogFileInfo;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.placement.AgentClients;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;

@@ -1,5 +1,7 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.DeletedServerEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.errors.ArmException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +20,6 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
                             Instant pointInTime) {
     private static final Pattern RESOURCE_ID = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.DBforPostgreSQL/flexibleServers/([^/]+)/?");
-
-    /** The window's start, or the first backup's end if later; null without a backup. */
-    public static Instant earliest(Instant restorableFrom, Instant end, int retentionDays) {
-        if (restorableFrom == null) {
-            return null;
-        }
-        Instant window = end.minus(Duration.ofDays(retentionDays));
-        return restorableFrom.isAfter(window) ? restorableFrom : window;
-    }
 
     /**
      * Finds and checks the source of a PointInTimeRestore request by {@code callerSubscription};
@@ -86,7 +79,7 @@ public record RestoreSource(UUID id, String subscriptionId, String resourceGroup
             retention = d.backupRetentionDays;
             end = d.restorableUntil != null ? d.restorableUntil : d.deletedAt;
         }
-        Instant earliest = earliest(restorableFrom, end, retention);
+        Instant earliest = ServerEntity.earliestRestore(restorableFrom, end, retention);
         if (earliest == null) {
             throw ArmException.badRequest("NoBackupAvailable", "Server '" + name + "' has no completed backup yet; a restore"
                     + " is possible once its first backup has finished.", "properties.sourceServerResourceId");

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.ServerEntity;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;

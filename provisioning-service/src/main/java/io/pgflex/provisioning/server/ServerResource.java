@@ -1,6 +1,7 @@
 package io.pgflex.provisioning.server;
 
-import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.operation.Operations;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ApiVersions;

@@ -3,6 +3,8 @@ package io.pgflex.provisioning.server;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.StorageTiers;
 import java.util.Map;
 
 /**

@@ -1,16 +1,19 @@
 package io.pgflex.provisioning.server;
 
-import io.pgflex.support.auth.TenantGuard;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.Sku;
 import io.pgflex.contracts.events.ServerRequested;
-import io.pgflex.provisioning.operation.OperationEntity;
-import io.pgflex.provisioning.operation.OperationKind;
-import io.pgflex.provisioning.operation.OperationStatus;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.OperationStatus;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.ServerLifecycle;
+import io.pgflex.provisioning.model.ServerNames;
+import io.pgflex.provisioning.model.ServerState;
 import io.pgflex.provisioning.operation.Operations;
 import io.pgflex.provisioning.placement.Placement;
+import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +85,7 @@ public class ServerService {
 
     /** Validates a create request completely before anything is written (versions come from the agents). */
     public Set<Integer> validateCreate(String subscriptionId, String name, ServerRequest request) {
-        ServerValidator.name(name);
+        ServerNames.check(name);
         if (request == null) {
             throw ArmException.badRequest("InvalidRequestContent", "The request content is missing.", null);
         }
@@ -342,7 +345,7 @@ public class ServerService {
         try {
             Map<?, ?> parameters = json.readValue(s.parameters, Map.class);
             Object v = parameters.get("pgbouncer.enabled");
-            return v != null && io.pgflex.provisioning.configuration.ParameterPolicy.on(v.toString());
+            return v != null && io.pgflex.provisioning.model.ParameterPolicy.on(v.toString());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

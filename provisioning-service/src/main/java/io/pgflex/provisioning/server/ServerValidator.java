@@ -1,31 +1,22 @@
 package io.pgflex.provisioning.server;
 
 import io.pgflex.contracts.agent.Sku;
+import io.pgflex.provisioning.model.StorageTiers;
 import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.errors.ErrorCodes;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The rules a server request must follow, as pure checks: each failure is a 400 with an ARM code and target. */
 public final class ServerValidator {
-    static final Pattern NAME = Pattern.compile("^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$");
     static final Pattern LOGIN = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$");
     static final Set<String> RESERVED_LOGINS = Set.of("azure_superuser", "azure_pg_admin", "admin", "administrator",
             "root", "guest", "public", "postgres", "pgflex_agent", "replication", "pgbouncer");
     /** Storage sizes offered, in GiB: 32 GiB to 32 TiB. */
-    public static final List<Integer> STORAGE_SIZES = List.of(32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
     static final Set<String> HA_MODES = Set.of("Disabled", "ZoneRedundant", "SameZone");
 
     private ServerValidator() {
-    }
-
-    public static void name(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw bad("InvalidServerName", "Server name '" + name + "' must be 3 to 63 characters of lowercase letters,"
-                    + " digits and hyphens, and must not start or end with a hyphen.", "name");
-        }
     }
 
     public static void administratorLogin(String login) {
@@ -93,8 +84,8 @@ public final class ServerValidator {
         if (sizeGb == null) {
             return;
         }
-        if (!STORAGE_SIZES.contains(sizeGb)) {
-            throw bad("InvalidStorageSize", "Storage size " + sizeGb + " GiB is not offered; sizes: " + STORAGE_SIZES + ".",
+        if (!StorageTiers.STORAGE_SIZES.contains(sizeGb)) {
+            throw bad("InvalidStorageSize", "Storage size " + sizeGb + " GiB is not offered; sizes: " + StorageTiers.STORAGE_SIZES + ".",
                     "properties.storage.storageSizeGB");
         }
         if (currentGb != null && sizeGb < currentGb) {

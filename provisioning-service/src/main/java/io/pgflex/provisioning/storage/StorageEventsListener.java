@@ -3,12 +3,12 @@ package io.pgflex.provisioning.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.events.StorageLevelChanged;
-import io.pgflex.provisioning.operation.OperationKind;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.model.ServerLifecycle;
+import io.pgflex.provisioning.model.ServerState;
+import io.pgflex.provisioning.model.StorageTiers;
 import io.pgflex.provisioning.operation.Operations;
-import io.pgflex.provisioning.server.ServerEntity;
-import io.pgflex.provisioning.server.ServerLifecycle;
-import io.pgflex.provisioning.server.ServerState;
-import io.pgflex.provisioning.server.ServerValidator;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -63,7 +63,7 @@ public class StorageEventsListener {
             return;
         }
         StorageProtection.Decision d = StorageProtection.decide(changed.level(), s.state == ServerState.Ready, s.storageAutoGrow,
-                s.storageGb, s.storageReadOnly, ServerValidator.STORAGE_SIZES);
+                s.storageGb, s.storageReadOnly, StorageTiers.STORAGE_SIZES);
         if (d.action() == StorageProtection.Action.None) {
             LOG.debugf("server %s: %s", s.name, d.reason());
             return;

@@ -3,7 +3,7 @@ package io.pgflex.provisioning.tenancy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgflex.provisioning.server.ServerEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.auth.TenantGuard;
 import io.pgflex.support.errors.ArmException;
 import io.pgflex.support.errors.ErrorCodes;

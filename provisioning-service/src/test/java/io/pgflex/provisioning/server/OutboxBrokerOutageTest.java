@@ -1,9 +1,7 @@
 package io.pgflex.provisioning.server;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.pgflex.contracts.events.Topics;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.outbox.OutboxRelay;
 import io.pgflex.testkit.KafkaBroker;
 import io.pgflex.testkit.KafkaResource;
@@ -18,6 +16,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Killing the broker for 30 s while events are written loses none of them: the outbox holds them. */
 @QuarkusTest

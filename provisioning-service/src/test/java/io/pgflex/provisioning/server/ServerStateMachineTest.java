@@ -1,13 +1,15 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerLifecycle;
+import io.pgflex.provisioning.model.ServerState;
+import io.pgflex.support.errors.ArmException;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.pgflex.provisioning.operation.OperationKind;
-import io.pgflex.support.errors.ArmException;
-import org.junit.jupiter.api.Test;
 
 /** The server state machine, as pure decisions. */
 class ServerStateMachineTest {

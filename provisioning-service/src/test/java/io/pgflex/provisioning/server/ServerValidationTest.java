@@ -1,11 +1,8 @@
 package io.pgflex.provisioning.server;
 
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.pgflex.provisioning.Api;
-import io.pgflex.provisioning.operation.OperationEntity;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.support.outbox.OutboxEvent;
 import io.pgflex.testkit.JwtResource;
 import io.pgflex.testkit.KafkaResource;
@@ -17,6 +14,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every validation rule, with a bad input each: a 400 with the ARM code and target, and nothing created. */
 @QuarkusTest

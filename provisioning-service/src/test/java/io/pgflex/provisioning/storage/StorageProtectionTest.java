@@ -1,15 +1,15 @@
 package io.pgflex.provisioning.storage;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.pgflex.contracts.events.StorageLevelChanged.Level;
-import io.pgflex.provisioning.server.ServerValidator;
+import io.pgflex.provisioning.model.StorageTiers;
 import io.pgflex.provisioning.storage.StorageProtection.Action;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 class StorageProtectionTest {
     static StorageProtection.Decision decide(Level level, boolean ready, boolean autoGrow, int gb, boolean readOnly) {
-        return StorageProtection.decide(level, ready, autoGrow, gb, readOnly, ServerValidator.STORAGE_SIZES);
+        return StorageProtection.decide(level, ready, autoGrow, gb, readOnly, StorageTiers.STORAGE_SIZES);
     }
 
     @Test

@@ -1,6 +1,0 @@
-package io.pgflex.provisioning.operation;
-
-/** What a long-running operation does to a server. */
-public enum OperationKind {
-    Create, Update, Start, Stop, Restart, Delete, ApplyFirewall, ApplyConfiguration, CreateDatabase, DropDatabase
-}
