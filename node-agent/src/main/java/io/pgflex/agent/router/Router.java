@@ -10,22 +10,15 @@ import io.pgflex.contracts.events.EndpointUpdated;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * The router role: one HAProxy (master-worker; its workers run as an unprivileged OS user) that gives every
@@ -153,13 +146,13 @@ public class Router {
      * worker, so clients would wait out their own timeouts instead of reconnecting to the new primary.
      */
     private void cutSessions(String serverId, String instanceId) {
-        if (!serverId.matches("[A-Za-z0-9-]+") || !instanceId.matches("[A-Za-z0-9-]+") || masterPid() == null) {
+        if (!serverId.matches("[A-Za-z0-9-]+") || !instanceId.matches("[A-Za-z0-9-]+") || haproxy().masterPid() == null) {
             return;
         }
         for (String backend : List.of("be_" + serverId, "be_" + serverId + "_pgbouncer")) {
             try {
-                command("set server " + backend + "/" + instanceId + " state maint");
-                command("shutdown sessions server " + backend + "/" + instanceId);
+                haproxy().command("set server " + backend + "/" + instanceId + " state maint");
+                haproxy().command("shutdown sessions server " + backend + "/" + instanceId);
             } catch (RuntimeException e) {
                 LOG.debugf("router: sessions of %s/%s not cut: %s", backend, instanceId, e.getMessage());
             }
@@ -184,227 +177,50 @@ public class Router {
     /** Saves the routes, then writes the configuration and reloads HAProxy if it changed. */
     public synchronized void apply() {
         save();
-        Set<Integer> ours = masterPid() == null ? Set.of() : ports(appliedConfig == null ? currentConfigFile() : appliedConfig);
-        Set<Integer> skipped = new HashSet<>();
-        Map<String, String> conflicts = new HashMap<>();
-        // two routes on one port (a route whose server was deleted while the router missed it): the newer wins
-        Map<Integer, EndpointUpdated> byPort = new HashMap<>();
-        routes.values().stream().sorted(java.util.Comparator.comparing(EndpointUpdated::updatedAt).reversed()).forEach(r -> {
-            for (int port : List.of(r.port(), r.pgBouncerPort())) {
-                EndpointUpdated holder = byPort.putIfAbsent(port, r);
-                if (holder != null) {
-                    LOG.errorf("router: port %d of server %s is also the port of server %s (newer): not routed", port,
-                            r.name(), holder.name());
-                    conflicts.put(r.serverId(), "port " + port + " belongs to server " + holder.name() + " now");
-                } else if (!ours.contains(port) && !io.pgflex.agent.instances.PortAllocator.free(port)) {
-                    LOG.errorf("router: port %d of server %s is taken by another program: not routed", port, r.name());
-                    skipped.add(port);
-                }
-            }
-        });
-        // a route that cannot be written into the configuration is refused alone, not with all others
-        for (EndpointUpdated r : routes.values()) {
-            try {
-                HaproxyConf.check(r);
-            } catch (IllegalArgumentException e) {
-                LOG.errorf("router: route of server %s not routed: %s", r.serverId(), e.getMessage());
-                conflicts.put(r.serverId(), "invalid route: " + e.getMessage());
-            }
-        }
-        Collection<EndpointUpdated> routed = routes.values().stream().filter(r -> !conflicts.containsKey(r.serverId()))
-                .map(this::withoutFenced).toList();
-        View routedView = new View(Map.copyOf(routes), Set.copyOf(skipped), Map.copyOf(conflicts));
+        Long master = haproxy().masterPid();
+        Set<Integer> ours = master == null ? Set.of()
+                : HaproxyProcess.ports(appliedConfig == null ? haproxy().installedConfig() : appliedConfig);
+        RoutePlan.Plan plan = RoutePlan.of(routes, fenced, ours, io.pgflex.agent.instances.PortAllocator::free);
+        plan.conflicts().forEach((server, why) -> LOG.errorf("router: server %s not routed: %s", server, why));
+        plan.skipped().forEach(port -> LOG.errorf("router: port %d is taken by another program: not routed", port));
+        RouteStates.View routedView = new RouteStates.View(Map.copyOf(routes), plan.skipped(), plan.conflicts());
         String conf = HaproxyConf.render(new HaproxyConf.Input(dir().toString(), socketDir().toString(),
-                config.router().bindAddress(), config.router().checkInterval(), routed, skipped,
+                config.router().bindAddress(), config.router().checkInterval(), plan.routed(), plan.skipped(),
                 os.isRoot() ? Optional.of(config.router().osUser()) : Optional.empty()));
-        Path file = dir().resolve("haproxy.cfg");
-        Long master = masterPid();
         // appliedConfig is what the running HAProxy took in (null after a start of the agent: reload
         // once, in case a reload was lost to a crash); it is set only after a reload went through
-        if (conf.equals(appliedConfig) && master != null) {
-            view = routedView;
-            return;
+        if (!conf.equals(appliedConfig) || master == null) {
+            haproxy().install(conf, routes.size());
+            appliedConfig = conf;
         }
-        try {
-            Path next = dir().resolve("haproxy.cfg.next");
-            Files.writeString(next, conf);
-            if (!Files.exists(dir().resolve("server-state"))) {
-                Files.writeString(dir().resolve("server-state"), "1\n");
-            }
-            OsCommands.Result check = os.run(dir(), Map.of(), 30, List.of(config.router().haproxyBin(), "-c", "-q", "-f", next.toString()));
-            if (check.exitCode() != 0) {
-                throw new IllegalStateException("HAProxy refused the generated configuration: " + check.output().strip());
-            }
-            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (master == null) {
-            LOG.infof("router: starting HAProxy (%d endpoint(s))", routes.size());
-            OsCommands.Result r = os.run(dir(), Map.of(), 30, List.of(config.router().haproxyBin(), "-D", "-f", file.toString()));
-            if (r.exitCode() != 0) {
-                throw new IllegalStateException("HAProxy did not start: " + r.output().strip());
-            }
-            awaitWorker(null);
-            masterPid(); // the pid file names the master (not a worker), whatever HAProxy wrote
-        } else {
-            String before = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
-            saveServerState();
-            LOG.infof("router: reloading HAProxy (%d endpoint(s)); established connections stay", routes.size());
-            OsCommands.Result r = os.run(Path.of("/"), Map.of(), 10, List.of("kill", "-USR2", Long.toString(master)));
-            if (r.exitCode() != 0) {
-                throw new IllegalStateException("HAProxy was not reloaded: " + r.output().strip());
-            }
-            awaitWorker(before);
-            masterPid();
-        }
-        appliedConfig = conf;
         view = routedView; // status requests see a route once HAProxy has it
     }
 
-    /** What the last apply routed: read by status requests without waiting for a reload in progress. */
-    private record View(Map<String, EndpointUpdated> routes, Set<Integer> skipped, Map<String, String> conflicts) {
-    }
-
-    private volatile View view = new View(Map.of(), Set.of(), Map.of());
+    private volatile RouteStates.View view = RouteStates.View.EMPTY;
 
     public List<RouteStatus> statuses() {
-        View v = view;
-        Map<String, Map<String, String[]>> stats = stats();
+        RouteStates.View v = view;
+        Map<String, Map<String, HaproxyStats.Member>> stats = stats();
         return v.routes().values().stream().sorted(java.util.Comparator.comparing(EndpointUpdated::serverId))
-                .map(r -> status(v, r, stats)).toList();
+                .map(r -> RouteStates.of(v, r, stats)).toList();
     }
 
     public Optional<RouteStatus> status(String serverId) {
-        View v = view;
+        RouteStates.View v = view;
         EndpointUpdated r = v.routes().get(serverId);
-        return r == null ? Optional.empty() : Optional.of(status(v, r, stats()));
+        return r == null ? Optional.empty() : Optional.of(RouteStates.of(v, r, stats()));
     }
 
-    private RouteStatus status(View v, EndpointUpdated r, Map<String, Map<String, String[]>> stats) {
-        Map<String, String[]> pg = stats.getOrDefault("be_" + r.serverId(), Map.of());
-        Map<String, String[]> bouncer = stats.getOrDefault("be_" + r.serverId() + "_pgbouncer", Map.of());
-        List<RouteStatus.Member> members = new ArrayList<>();
-        String primary = null;
-        boolean bouncerUp = false;
-        for (var m : r.members()) {
-            String[] s = pg.get(m.instanceId());
-            String[] b = bouncer.get(m.instanceId());
-            String state = s == null ? "UNKNOWN" : s[0];
-            if (state.startsWith("UP") && primary == null) {
-                primary = m.instanceId(); // balance first: the first member that is UP takes the connections
-            }
-            bouncerUp |= b != null && b[0].startsWith("UP");
-            members.add(new RouteStatus.Member(m.instanceId(), m.agentId(), m.host() + ":" + m.port(), state,
-                    b == null ? "UNKNOWN" : b[0], s == null ? null : s[1]));
-        }
-        String reason = null;
-        if (v.conflicts().containsKey(r.serverId())) {
-            reason = v.conflicts().get(r.serverId());
-        } else if (v.skipped().contains(r.port())) {
-            reason = "port " + r.port() + " is taken on the router host by another program";
-        } else if (!r.publicNetworkAccess()) {
-            reason = "public network access is disabled: the endpoint admits no one";
-        } else if (r.members().isEmpty()) {
-            reason = "the server has no instance";
-        } else if (primary == null) {
-            reason = "no member is a healthy primary; last checks: " + members.stream()
-                    .map(m -> m.instanceId() + " " + m.state() + (m.lastCheck() == null ? "" : " (" + m.lastCheck() + ")"))
-                    .toList();
-        }
-        return new RouteStatus(r.serverId(), r.host(), r.port(), r.pgBouncerPort(), r.generation(), reason == null,
-                primary, bouncerUp && reason == null, reason, members);
-    }
-
-    /** show stat: backend → server → {status, last check}. */
-    private Map<String, Map<String, String[]>> stats() {
-        Map<String, Map<String, String[]>> out = new HashMap<>();
-        String csv;
+    private Map<String, Map<String, HaproxyStats.Member>> stats() {
         try {
-            csv = command("show stat");
+            return HaproxyStats.parse(haproxy().command("show stat"));
         } catch (RuntimeException e) {
-            return out;
-        }
-        List<String> lines = csv.lines().toList();
-        if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
-            return out;
-        }
-        List<String> header = List.of(lines.get(0).substring(2).split(","));
-        int px = header.indexOf("pxname");
-        int sv = header.indexOf("svname");
-        int status = header.indexOf("status");
-        int check = header.indexOf("check_status");
-        int desc = header.indexOf("last_chk");
-        int agent = header.indexOf("agent_status");
-        int agentDesc = header.indexOf("last_agt");
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",", -1);
-            if (f.length <= Math.max(desc, check) || "BACKEND".equals(f[sv]) || "FRONTEND".equals(f[sv])) {
-                continue;
-            }
-            String last = (f[check] + " " + f[desc]).trim();
-            if (agent >= 0 && agentDesc >= 0 && agentDesc < f.length && !f[agent].isEmpty()) {
-                last += "; agent " + (f[agent] + " " + f[agentDesc]).trim();
-            }
-            out.computeIfAbsent(f[px], k -> new HashMap<>()).put(f[sv], new String[] {f[status], last.isEmpty() ? null : last});
-        }
-        return out;
-    }
-
-    /** One command on HAProxy's admin socket; its answer. */
-    String command(String command) {
-        Path socket = socketDir().resolve("admin.sock");
-        try (AFUNIXSocket s = AFUNIXSocket.newInstance()) {
-            s.connect(AFUNIXSocketAddress.of(socket.toFile()));
-            s.setSoTimeout(3000);
-            s.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("HAProxy admin socket " + socket + ": " + e.getMessage(), e);
+            return Map.of();
         }
     }
 
-    /** Waits until a worker (other than the one that answered {@code before}) serves the admin socket. */
-    private void awaitWorker(String before) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                String pid = command("show info").lines().filter(l -> l.startsWith("Pid:")).findFirst().orElse("");
-                if (!pid.isEmpty() && !pid.equals(before)) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e.getMessage();
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("HAProxy worker did not come up within 10 s" + (last == null ? "" : ": " + last));
-    }
-
-    /** Health states of the current worker, so the new worker starts where it left off (no flapping to a standby). */
-    private void saveServerState() {
-        try {
-            Path file = dir().resolve("server-state");
-            Files.writeString(file, command("show servers state"));
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf("router: server state not saved before reload: %s", e.getMessage());
-        }
-    }
-
-    private EndpointUpdated withoutFenced(EndpointUpdated r) {
-        Set<String> out = fenced.getOrDefault(r.serverId(), Set.of());
-        if (out.isEmpty()) {
-            return r;
-        }
-        return new EndpointUpdated(r.serverId(), r.subscriptionId(), r.operationId(), r.version(), r.name(), r.generation(),
-                r.host(), r.port(), r.pgBouncerPort(), r.publicNetworkAccess(), r.allowedRanges(),
-                r.members().stream().filter(m -> !out.contains(m.instanceId())).toList(), r.updatedAt());
+    private HaproxyProcess haproxy() {
+        return new HaproxyProcess(config, os, dir(), socketDir());
     }
 
     private void save() {
@@ -419,28 +235,5 @@ public class Router {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String currentConfigFile() {
-        try {
-            Path file = dir().resolve("haproxy.cfg");
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** The ports a configuration binds. */
-    static Set<Integer> ports(String conf) {
-        Set<Integer> out = new HashSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^    bind \\S*:(\\d+)$").matcher(conf);
-        while (m.find()) {
-            out.add(Integer.parseInt(m.group(1)));
-        }
-        return out;
-    }
-
-    private Long masterPid() {
-        return HaproxyMaster.find(dir().resolve("haproxy.cfg"), dir().resolve("haproxy.pid")).orElse(null);
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgflex.contracts.agent.InstanceSpec.FirewallRange;
-import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.EndpointUpdated.EndpointMember;
+import io.pgflex.contracts.events.EndpointUpdated;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +61,7 @@ class HaproxyConfTest {
         String conf = render(Set.of(15000), route("s-1", 15000, true, List.of(), PRIMARY));
         assertFalse(conf.contains("bind *:15000"), conf);
         assertTrue(conf.contains("bind *:16000"), conf);
-        assertEquals(Set.of(16000), Router.ports(conf));
+        assertEquals(Set.of(16000), HaproxyProcess.ports(conf));
     }
 
     @Test
