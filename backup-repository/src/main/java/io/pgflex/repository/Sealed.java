@@ -25,6 +25,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * 1 MiB (each with its own tag; nonce = random 8-byte salt ‖ chunk number; the header, the chunk
  * number and a last-chunk flag are authenticated, so reordered, truncated or flipped bytes fail to
  * open). Streams end to end: no object is held whole in memory.
+ * Why this long: writer and reader of one format stay side by side, so the format is stated and changed once.
  *
  * <pre>header: "PGFX" ‖ version(1) ‖ flags(1, bit 0 = zstd) ‖ salt(8)
  * chunk:  length(4) ‖ last(1) ‖ ciphertext+tag(length)</pre>

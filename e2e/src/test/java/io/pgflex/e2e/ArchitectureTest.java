@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    /** The first line of a top-level type's declaration. */
+    private static final Pattern DECLARATION = Pattern.compile("^(public |final |abstract |sealed )*(class|record|interface|enum) ");
 
     @Test
     void noModuleHasAnImportCycleBetweenItsPackages() throws IOException {
@@ -49,6 +51,33 @@ class ArchitectureTest {
             cycles.add(s.toString());
         }
         assertTrue(cycles.isEmpty(), String.join("\n", cycles));
+    }
+
+    /**
+     * A class of the product (src/main) longer than 300 lines says at its top why: a line "Why this long:" in its
+     * first comment. Most of the time the answer is to split it.
+     */
+    @Test
+    void everyClassAboveThreeHundredLinesSaysWhy() throws IOException {
+        List<String> unexplained = new ArrayList<>();
+        for (Path classes : compiledModules()) {
+            Path sources = classes.getParent().getParent().resolve("src/main/java");
+            try (var files = Files.walk(sources)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(f);
+                    int classLine = 0;
+                    while (classLine < lines.size() && !DECLARATION.matcher(lines.get(classLine)).find()) {
+                        classLine++;
+                    }
+                    boolean said = lines.subList(0, Math.min(classLine, lines.size())).stream()
+                            .anyMatch(l -> l.contains("Why this long:"));
+                    if (lines.size() > 300 && !said) {
+                        unexplained.add(REPO.relativize(f) + " (" + lines.size() + " lines)");
+                    }
+                }
+            }
+        }
+        assertTrue(unexplained.isEmpty(), "longer than 300 lines without a reason at the top: " + unexplained);
     }
 
     /** package → (package it depends on → one dependency that shows it), pgflex's packages only. */

@@ -1,5 +1,8 @@
 package io.pgflex.testkit;
 
+import io.pgflex.kafka.KafkaAccess;
+import io.pgflex.kafka.KafkaSetup;
+import io.pgflex.kafka.KafkaTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import io.pgflex.kafka.KafkaAccess;
-import io.pgflex.kafka.KafkaSetup;
-import io.pgflex.kafka.KafkaTls;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
  * one node) inside this JVM, configured by {@link KafkaTls#broker} like the local stack's; with one,
  * Testcontainers' Kafka container. One broker per test JVM ({@link #shared()}); it can be stopped and
  * started again on the same port and log directory to test what happens while Kafka is away.
+ * Why this long: two brokers (in-JVM KRaft, Testcontainers) behind one API, with the platform's TLS and ACLs.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaBroker.class);

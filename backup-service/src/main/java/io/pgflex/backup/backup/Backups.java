@@ -25,6 +25,8 @@ import org.jboss.logging.Logger;
  * server's new earliest restore point) or fails (BackupFailed). The record comes first, so a crash
  * anywhere leaves a Running row that the next poll settles: an agent that does not know the job
  * (it restarted) fails it, and a new backup is taken.
+ * Why this long: one backup's whole life (queue, hand-over, follow, requeue, settle) under the same row locks;
+ * splitting it into a queue and a follower is open in issue 16.
  */
 @ApplicationScoped
 public class Backups {

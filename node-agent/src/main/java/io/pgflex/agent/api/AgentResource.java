@@ -35,6 +35,7 @@ public class AgentResource implements NodeAgentApi {
     private final io.pgflex.agent.replication.ReplicationManager replication;
     private final io.pgflex.agent.backup.BaseBackups backups;
     private final io.pgflex.agent.backup.Restores restores;
+    private final io.pgflex.agent.backup.WalSwitches walSwitches;
     private final io.pgflex.agent.backup.Sanity sanity;
 
     public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
@@ -42,9 +43,11 @@ public class AgentResource implements NodeAgentApi {
                          io.pgflex.agent.health.AgentCheckServer checks,
                          io.pgflex.agent.replication.ReplicationManager replication,
                          io.pgflex.agent.backup.BaseBackups backups, io.pgflex.agent.backup.Restores restores,
+                         io.pgflex.agent.backup.WalSwitches walSwitches,
                          io.pgflex.agent.backup.Sanity sanity) {
         this.backups = backups;
         this.restores = restores;
+        this.walSwitches = walSwitches;
         this.sanity = sanity;
         this.checks = checks;
         this.replication = replication;
@@ -198,7 +201,7 @@ public class AgentResource implements NodeAgentApi {
 
     @Override
     public io.pgflex.contracts.agent.WalSwitch switchWal(String instanceId) {
-        return restores.switchWal(instanceId);
+        return walSwitches.switchWal(instanceId);
     }
 
     @Override

@@ -25,7 +25,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,7 +112,7 @@ public class BaseBackups {
         long t0 = System.nanoTime();
         try (Connection c = sql.connect(layout, record.port(), "postgres"); Statement s = c.createStatement()) {
             SecretKey key = storage.dataKey(serverId);
-            if (inRecovery(s)) {
+            if (InstanceSql.inRecovery(s)) {
                 throw new IllegalStateException("instance " + id + " is a standby: base backups are taken from the primary");
             }
             Instant startedAt = Instant.now();
@@ -124,7 +123,7 @@ public class BaseBackups {
                 rs.next();
                 startLsn = rs.getString(1);
             }
-            String startWal = one(s, "SELECT pg_walfile_name('" + startLsn + "'::pg_lsn)");
+            String startWal = InstanceSql.one(s, "SELECT pg_walfile_name('" + startLsn + "'::pg_lsn)");
             int timeline = Integer.parseInt(startWal.substring(0, 8), 16);
             LOG.infof("instance %s: base backup %s started at %s (%s); copying files with %d workers", id,
                     request.backupId(), startLsn, startWal, storage.workers());
@@ -143,7 +142,7 @@ public class BaseBackups {
                 spcmap = rs.getString(3);
             }
             Instant stoppedAt = Instant.now();
-            String stopWal = one(s, "SELECT pg_walfile_name('" + stopLsn + "'::pg_lsn)");
+            String stopWal = InstanceSql.one(s, "SELECT pg_walfile_name('" + stopLsn + "'::pg_lsn)");
             step(job, "WaitingForWal");
             awaitArchived(serverId, stopWal, id);
             long size = files.stream().mapToLong(FileEntry::size).sum();
@@ -285,20 +284,6 @@ public class BaseBackups {
                         + " 10 minutes (see the server log of instance " + instanceId + " for archive_command errors)");
             }
             Thread.sleep(200);
-        }
-    }
-
-    static boolean inRecovery(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
-    static String one(Statement s, String query) throws SQLException {
-        try (ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 }

@@ -1,48 +1,32 @@
 package io.pgflex.agent.backup;
 
 import io.pgflex.agent.archive.BackupStorage;
-import io.pgflex.agent.archive.WalArchive;
 import io.pgflex.agent.instances.InstanceLayout;
 import io.pgflex.agent.instances.InstanceNotFoundException;
-import io.pgflex.agent.instances.InstanceNotRunningException;
 import io.pgflex.agent.instances.InstanceRecord;
 import io.pgflex.agent.instances.InstanceStore;
 import io.pgflex.agent.instances.RestoreState;
 import io.pgflex.agent.lifecycle.InstanceManager;
 import io.pgflex.agent.os.OsCommands;
-import io.pgflex.agent.os.Streams;
 import io.pgflex.agent.sql.InstanceSql;
 import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.RestoreRequest;
 import io.pgflex.contracts.agent.RestoreResult;
-import io.pgflex.contracts.agent.WalSwitch;
 import io.pgflex.repository.BackupManifest;
 import io.pgflex.repository.BackupRepository;
 import io.pgflex.repository.RepositoryLayout;
-import io.pgflex.repository.Sealed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.crypto.SecretKey;
 import org.jboss.logging.Logger;
 
@@ -51,7 +35,7 @@ import org.jboss.logging.Logger;
  * finished before the target time is downloaded (parallel, every file's digest checked: a damaged
  * backup fails the restore loudly), PostgreSQL replays the source's WAL archive up to the target
  * (restore_command through this agent) and promotes; then the instance is made what its spec says.
- * Also the WAL switch that makes "now" restorable, and the sanity checks of restore drills.
+ * Which step a repeated or resumed call takes is {@link RestorePhase}'s; the download {@link BackupDownloads}'.
  */
 @ApplicationScoped
 public class Restores {
@@ -61,17 +45,17 @@ public class Restores {
     private final InstanceManager manager;
     private final InstanceSql sql;
     private final BackupStorage storage;
-    private final WalArchive wal;
     private final OsCommands os;
+    private final BackupDownloads downloads;
 
-    public Restores(InstanceStore store, InstanceManager manager, InstanceSql sql, BackupStorage storage, WalArchive wal,
-                    OsCommands os) {
+    public Restores(InstanceStore store, InstanceManager manager, InstanceSql sql, BackupStorage storage, OsCommands os,
+                    BackupDownloads downloads) {
         this.store = store;
         this.manager = manager;
         this.sql = sql;
         this.storage = storage;
-        this.wal = wal;
         this.os = os;
+        this.downloads = downloads;
     }
 
     public RestoreResult restore(String instanceId, RestoreRequest request) {
@@ -94,14 +78,15 @@ public class Restores {
     private RestoreResult restoreOnce(String instanceId, RestoreRequest request) {
         InstanceLayout layout = store.layout(instanceId);
         InstanceSpec spec = request.spec();
-        if (store.read(instanceId).isPresent() && RestoreState.read(layout).isEmpty()) {
-            // restored before (the call is repeated): bring it to its spec
+        RestorePhase phase = RestorePhase.of(store.read(instanceId).isPresent(), RestoreState.read(layout).isPresent(),
+                store.running(instanceId));
+        if (phase.step() != RestorePhase.Step.FRESH) {
+            LOG.infof("instance %s: %s", instanceId, phase.reason());
+        }
+        if (phase.step() == RestorePhase.Step.BRING_TO_SPEC) {
             return new RestoreResult(manager.apply(instanceId, spec), null, null, null, 0, 0, 0);
         }
-        if (store.read(instanceId).isPresent() && store.running(instanceId)) {
-            // an earlier call started replay and was cut short (agent restart): follow that replay, never redo it
-            // (a redo after a promotion would archive a second, different timeline under the same names)
-            LOG.infof("instance %s: its restore is replaying already; following it", instanceId);
+        if (phase.step() == RestorePhase.Step.FOLLOW_REPLAY) {
             return finish(instanceId, request, spec, null, 0, System.nanoTime());
         }
         long t0 = System.nanoTime();
@@ -110,7 +95,7 @@ public class Restores {
         BackupManifest backup;
         try {
             key = storage.existingDataKey(request.sourceServerId());
-            backup = choose(BackupManifest.all(repo, key, request.sourceServerId()), request);
+            backup = RestorePhase.choose(BackupManifest.all(repo, key, request.sourceServerId()), request);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the backups of server " + request.sourceServerId() + ": " + e.getMessage(), e);
         }
@@ -118,8 +103,7 @@ public class Restores {
             throw new IllegalArgumentException("backup " + backup.backupId() + " is of PostgreSQL " + backup.engineVersion()
                     + "; the new server asks for " + spec.engineVersion());
         }
-        if (store.read(instanceId).isPresent()) {
-            LOG.infof("instance %s: an earlier restore was cut short before replay; starting it again", instanceId);
+        if (phase.step() == RestorePhase.Step.START_OVER) {
             manager.delete(instanceId);
             try { // whatever that attempt archived as the new server belongs to no backup: start its archive afresh
                 repo.deletePrefix(RepositoryLayout.walPrefix(spec.serverId()));
@@ -139,8 +123,8 @@ public class Restores {
             Files.createDirectories(tmp);
             Files.createDirectories(layout.log());
             Files.createDirectories(layout.conf());
-            download(repo, key, backup, tmp);
-            prepare(backup, tmp);
+            downloads.download(repo, key, backup, tmp);
+            BackupDownloads.prepare(backup, tmp);
             os.chownToPostgres(layout.root());
             Files.move(tmp, layout.pgdata());
         } catch (IOException e) {
@@ -179,8 +163,8 @@ public class Restores {
         String lsn;
         int timeline;
         try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
-            lsn = BaseBackups.one(s, "SELECT pg_current_wal_lsn()::text");
-            timeline = Integer.parseInt(BaseBackups.one(s, "SELECT timeline_id FROM pg_control_checkpoint()"));
+            lsn = InstanceSql.one(s, "SELECT pg_current_wal_lsn()::text");
+            timeline = Integer.parseInt(InstanceSql.one(s, "SELECT timeline_id FROM pg_control_checkpoint()"));
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -188,105 +172,6 @@ public class Restores {
         LOG.infof("instance %s: restored and promoted at %s (timeline %d) in %d ms", instanceId, lsn, timeline, ms);
         return new RestoreResult(status, backup != null ? backup.backupId() : state == null ? null : state.backupId(),
                 backup == null ? null : backup.stoppedAt(), lsn, timeline, downloadMillis, ms);
-    }
-
-    /** The latest backup that finished before the target (any, for the end of the archive). */
-    static BackupManifest choose(List<BackupManifest> backups, RestoreRequest request) {
-        BackupManifest chosen = null;
-        for (BackupManifest m : backups) {
-            if (request.targetTime() == null || m.stoppedAt().isBefore(request.targetTime())) {
-                chosen = m;
-            }
-        }
-        if (chosen == null) {
-            throw new IllegalArgumentException(backups.isEmpty()
-                    ? "server " + request.sourceServerId() + " has no finished backup yet"
-                    : "no backup of server " + request.sourceServerId() + " finished before " + request.targetTime()
-                    + " (the earliest finished at " + backups.get(0).stoppedAt() + ")");
-        }
-        return chosen;
-    }
-
-    private void download(BackupRepository repo, SecretKey key, BackupManifest backup, Path target) throws IOException {
-        for (String dir : backup.directories()) {
-            Files.createDirectories(target.resolve(dir));
-        }
-        ExecutorService workers = Executors.newFixedThreadPool(storage.workers());
-        try {
-            var queue = new java.util.concurrent.ConcurrentLinkedQueue<>(backup.files().stream()
-                    .sorted(java.util.Comparator.comparingLong(BackupManifest.FileEntry::storedSize).reversed()).toList());
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < storage.workers(); i++) {
-                running.add(workers.submit(() -> {
-                    for (var f = queue.poll(); f != null; f = queue.poll()) {
-                        fetch(repo, key, backup, f, target);
-                    }
-                    return null;
-                }));
-            }
-            // every worker finishes its file before this returns: the caller then removes the directory they write in
-            IOException failure = null;
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    queue.clear();
-                    if (failure == null) {
-                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } finally {
-            workers.shutdownNow();
-        }
-    }
-
-    private static void fetch(BackupRepository repo, SecretKey key, BackupManifest backup, BackupManifest.FileEntry f,
-                              Path target) throws IOException {
-        Path out = target.resolve(f.path()).normalize();
-        if (!out.startsWith(target)) {
-            throw new IOException("file outside the data directory in the manifest: " + f.path());
-        }
-        Files.createDirectories(out.getParent());
-        MessageDigest digest = sha256();
-        try (InputStream in = Sealed.open(repo.open(RepositoryLayout.dataFile(backup.serverId(), backup.backupId(), f.path())), key);
-             OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(out), 256 << 10),
-                     digest)) {
-            Streams.copy(in, o);
-        } catch (Sealed.TamperedException e) {
-            throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId() + " is damaged: "
-                    + e.getMessage());
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(f.sha256())) {
-            throw new Sealed.TamperedException("file " + f.path() + " of backup " + backup.backupId()
-                    + " does not match its recorded digest");
-        }
-        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    /** What PostgreSQL needs beside the files: the backup label, empty runtime directories, recovery.signal. */
-    private static void prepare(BackupManifest backup, Path pgdata) throws IOException {
-        for (String dir : InstanceLayout.EMPTY_DIRS) {
-            Files.createDirectories(pgdata.resolve(dir));
-        }
-        Files.createDirectories(pgdata.resolve("pg_wal").resolve("archive_status"));
-        Files.writeString(pgdata.resolve("backup_label"), backup.backupLabel(), StandardCharsets.UTF_8);
-        if (backup.tablespaceMap() != null) {
-            Files.writeString(pgdata.resolve("tablespace_map"), backup.tablespaceMap(), StandardCharsets.UTF_8);
-        }
-        Files.writeString(pgdata.resolve("recovery.signal"), "");
-        try (var walk = Files.walk(pgdata)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
-            }
-        }
     }
 
     private void awaitPromoted(String instanceId, RestoreRequest request) {
@@ -297,7 +182,7 @@ public class Restores {
                 throw new RestoreFailedException(replayFailure(instanceId, request));
             }
             try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
-                if (!BaseBackups.inRecovery(s)) {
+                if (!InstanceSql.inRecovery(s)) {
                     return;
                 }
                 if (System.nanoTime() > nextLog) {
@@ -347,54 +232,9 @@ public class Restores {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private Connection connect(String instanceId) throws SQLException {
         InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
         return sql.connect(store.layout(instanceId), record.port(), "postgres");
-    }
-
-    /**
-     * Commits a marker transaction, switches to a new WAL segment and waits until the segment is in
-     * the archive: everything committed before {@code markerTime} is then restorable (a restore to a
-     * time up to it finds a later commit in the archive to stop at).
-     */
-    public WalSwitch switchWal(String instanceId) {
-        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
-        if (!store.running(instanceId)) {
-            throw new InstanceNotRunningException(instanceId);
-        }
-        try (Connection c = connect(instanceId); Statement s = c.createStatement()) {
-            if (BaseBackups.inRecovery(s)) {
-                throw new IllegalStateException("instance " + instanceId + " is a standby: switch WAL on the primary");
-            }
-            s.execute("SET synchronous_commit = local");
-            Instant marker = Instant.parse(BaseBackups.one(s,
-                    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
-            c.setAutoCommit(false);
-            s.execute("SELECT txid_current()"); // an xid, so the commit writes a timestamped commit record
-            c.commit();
-            c.setAutoCommit(true);
-            String file = BaseBackups.one(s, "SELECT pg_walfile_name(pg_switch_wal())");
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            boolean archived = false;
-            while (!(archived = wal.archived(record.serverId(), file)) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            LOG.infof("instance %s: WAL switched at %s; %s %s", instanceId, marker, file, archived ? "archived" : "NOT archived yet");
-            return new WalSwitch(file, marker, archived);
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("WAL switch of " + instanceId + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** A restore of the instance runs already (409: the caller asks again). */

@@ -181,8 +181,15 @@ public class Router {
         Set<Integer> ours = master == null ? Set.of()
                 : HaproxyProcess.ports(appliedConfig == null ? haproxy().installedConfig() : appliedConfig);
         RoutePlan.Plan plan = RoutePlan.of(routes, fenced, ours, io.pgflex.agent.instances.PortAllocator::free);
-        plan.conflicts().forEach((server, why) -> LOG.errorf("router: server %s not routed: %s", server, why));
-        plan.skipped().forEach(port -> LOG.errorf("router: port %d is taken by another program: not routed", port));
+        plan.conflicts().forEach((server, why) -> LOG.errorf("router: server %s (%s) not routed: %s",
+                routes.get(server).name(), server, why));
+        for (EndpointUpdated r : routes.values()) {
+            for (int port : List.of(r.port(), r.pgBouncerPort())) {
+                if (plan.skipped().contains(port) && !plan.conflicts().containsKey(r.serverId())) {
+                    LOG.errorf("router: port %d of server %s is taken by another program: not routed", port, r.name());
+                }
+            }
+        }
         RouteStates.View routedView = new RouteStates.View(Map.copyOf(routes), plan.skipped(), plan.conflicts());
         String conf = HaproxyConf.render(new HaproxyConf.Input(dir().toString(), socketDir().toString(),
                 config.router().bindAddress(), config.router().checkInterval(), plan.routed(), plan.skipped(),

@@ -221,9 +221,24 @@ public class InstanceSql {
 
     /** Whether the server on {@code c} is a standby (in recovery). */
     public static boolean inRecovery(java.sql.Connection c) throws SQLException {
-        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+        try (java.sql.Statement s = c.createStatement()) {
+            return inRecovery(s);
+        }
+    }
+
+    /** Whether the server is a standby (in recovery), asked on {@code s}. */
+    public static boolean inRecovery(java.sql.Statement s) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
             rs.next();
             return rs.getBoolean(1);
+        }
+    }
+
+    /** The first column of the first row of {@code query}. */
+    public static String one(java.sql.Statement s, String query) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

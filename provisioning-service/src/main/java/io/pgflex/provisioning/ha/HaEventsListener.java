@@ -7,8 +7,8 @@ import io.pgflex.contracts.events.HaStateChanged;
 import io.pgflex.contracts.events.SwitchoverCompleted;
 import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.provisioning.model.OperationEntity;
-import io.pgflex.provisioning.model.OperationStatus;
 import io.pgflex.provisioning.model.ServerEntity;
+import io.pgflex.provisioning.operation.OperationLedger;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.pgflex.support.outbox.Outbox;
@@ -33,12 +33,14 @@ public class HaEventsListener {
     private final Endpoints endpoints;
     private final Outbox outbox;
     private final Clock clock;
+    private final OperationLedger ledger;
 
-    public HaEventsListener(EventConsumer consumer, Endpoints endpoints, Outbox outbox, Clock clock) {
+    public HaEventsListener(EventConsumer consumer, Endpoints endpoints, Outbox outbox, Clock clock, OperationLedger ledger) {
         this.consumer = consumer;
         this.endpoints = endpoints;
         this.outbox = outbox;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
     @Incoming("ha")
@@ -94,16 +96,11 @@ public class HaEventsListener {
 
     /** ha-service decided not to carry out a requested failover: the operation fails with its reason. */
     private void refuse(FailoverRefused refused) {
-        OperationEntity op = OperationEntity.findById(UUID.fromString(refused.operationId()),
-                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (op == null || op.status.done()) {
+        OperationEntity op = OperationLedger.open(UUID.fromString(refused.operationId()));
+        if (op == null) {
             return;
         }
-        op.status = OperationStatus.Failed;
-        op.errorCode = "FailoverRefused";
-        op.errorMessage = "The " + refused.mode() + " was not carried out: " + refused.reason() + ".";
-        op.endedAt = clock.instant();
-        op.leaseUntil = null;
+        ledger.failed(op, "FailoverRefused", "The " + refused.mode() + " was not carried out: " + refused.reason() + ".");
         ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s != null) {
             s.state = io.pgflex.provisioning.model.ServerLifecycle.failed(op.kind, s.state);
@@ -114,21 +111,14 @@ public class HaEventsListener {
 
     /** A restart with failover ends when ha-service says the roles changed. */
     private void complete(String operationId, String what) {
-        OperationEntity op = OperationEntity.findById(UUID.fromString(operationId),
-                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (op == null || op.status.done()) {
+        OperationEntity op = OperationLedger.open(UUID.fromString(operationId));
+        if (op == null) {
             return;
         }
-        op.status = OperationStatus.Succeeded;
-        op.step = "Done: " + what;
-        op.percentComplete = 100;
-        op.endedAt = clock.instant();
-        op.leaseUntil = null;
+        ledger.succeeded(op, "Done: " + what);
         ServerEntity s = ServerEntity.lockById(op.serverId);
         if (s != null) {
-            if (s.state == io.pgflex.provisioning.model.ServerState.Restarting) {
-                s.state = io.pgflex.provisioning.model.ServerState.Ready;
-            }
+            s.state = io.pgflex.provisioning.model.ServerLifecycle.succeeded(op.kind, s.state);
             s.updatedAt = clock.instant();
             outbox.publish(new io.pgflex.contracts.events.ServerRestarted(s.id.toString(), s.subscriptionId, operationId,
                     io.pgflex.contracts.events.ServerRestarted.VERSION, s.name, true, clock.instant()));

@@ -10,7 +10,7 @@ import java.util.Map;
  * that read them (az CLI's capability checks, the SDKs' models) find the values they expect for a size.
  */
 public final class StorageTiers {
-    /** The storage sizes offered (GiB), as Azure offers them. */
+    /** The storage sizes offered, in GiB: 32 GiB to 32 TiB, as Azure offers them. */
     public static final List<Integer> STORAGE_SIZES = List.of(32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
             32768);
 

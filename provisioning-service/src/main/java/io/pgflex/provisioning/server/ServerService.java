@@ -29,6 +29,8 @@ import org.postgresql.util.PasswordUtil;
 /**
  * Accepts server requests: validates them, records the desired state and the operation that will
  * carry it out, and announces it, all in one transaction. {@code OperationRunner} does the rest.
+ * Why this long: every kind of server request (create, restore, update, start/stop, restart, delete) is accepted
+ * here with its quota and state checks; one class per request kind is open in issue 16.
  */
 @ApplicationScoped
 public class ServerService {

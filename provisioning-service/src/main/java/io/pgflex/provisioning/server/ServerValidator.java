@@ -13,7 +13,6 @@ public final class ServerValidator {
     static final Pattern LOGIN = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]{0,62}$");
     static final Set<String> RESERVED_LOGINS = Set.of("azure_superuser", "azure_pg_admin", "admin", "administrator",
             "root", "guest", "public", "postgres", "pgflex_agent", "replication", "pgbouncer");
-    /** Storage sizes offered, in GiB: 32 GiB to 32 TiB. */
     static final Set<String> HA_MODES = Set.of("Disabled", "ZoneRedundant", "SameZone");
 
     private ServerValidator() {

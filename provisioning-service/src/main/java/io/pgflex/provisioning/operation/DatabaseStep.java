@@ -1,0 +1,39 @@
+package io.pgflex.provisioning.operation;
+
+import io.pgflex.contracts.agent.DatabaseSpec;
+import io.pgflex.provisioning.model.OperationEntity;
+import io.pgflex.provisioning.model.OperationKind;
+import io.pgflex.provisioning.model.ServerEntity;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Create or drop a database on the primary.
+ */
+@ApplicationScoped
+public class DatabaseStep implements OperationStep {
+    private static final Logger LOG = Logger.getLogger(DatabaseStep.class);
+
+    private final StepContext ctx;
+    private final OperationLedger ledger;
+
+    public DatabaseStep(StepContext ctx, OperationLedger ledger) {
+        this.ctx = ctx;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void run(OperationEntity op) {
+        ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ctx.server(op));
+        Map<String, String> d = ctx.detail(op);
+        if (op.kind == OperationKind.CreateDatabase) {
+            ctx.agent(s).createDatabase(s.instanceId, d.get("database"), new DatabaseSpec(d.get("database"), d.get("charset"),
+                    d.get("collation")));
+        } else {
+            ctx.agent(s).dropDatabase(s.instanceId, d.get("database"));
+        }
+        QuarkusTransaction.requiringNew().run(() -> ledger.succeed(op.id));
+    }
+}
