@@ -236,6 +236,19 @@ public class WalArchive {
         return storage.repository().size(RepositoryLayout.wal(serverId, fileName)).isPresent();
     }
 
+    /** Waits until the WAL file is in the archive, up to {@code timeout}; whether it is. */
+    public boolean awaitArchived(String serverId, String fileName, java.time.Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!archived(serverId, fileName)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
     /** The same WAL file name archived twice with different content. */
     public static final class ArchiveConflictException extends RuntimeException {
         public ArchiveConflictException(String message) {

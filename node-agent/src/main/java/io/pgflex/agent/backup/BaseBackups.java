@@ -110,6 +110,8 @@ public class BaseBackups {
         int major = Integer.parseInt(record.engineVersion().split("\\.")[0]);
         BackupRepository repo = storage.repository();
         long t0 = System.nanoTime();
+        // set once the manifest is written: from then on the backup is whole, whatever happens to the connection
+        BackupJob completed = null;
         try (Connection c = sql.connect(layout, record.port(), "postgres"); Statement s = c.createStatement()) {
             SecretKey key = storage.dataKey(serverId);
             if (InstanceSql.inRecovery(s)) {
@@ -144,7 +146,10 @@ public class BaseBackups {
             Instant stoppedAt = Instant.now();
             String stopWal = InstanceSql.one(s, "SELECT pg_walfile_name('" + stopLsn + "'::pg_lsn)");
             step(job, "WaitingForWal");
-            awaitArchived(serverId, stopWal, id);
+            if (!wal.awaitArchived(serverId, stopWal, java.time.Duration.ofMinutes(10))) {
+                throw new IllegalStateException("WAL file " + stopWal + " that the backup needs was not archived within"
+                        + " 10 minutes (see the server log of instance " + id + " for archive_command errors)");
+            }
             long size = files.stream().mapToLong(FileEntry::size).sum();
             long stored = files.stream().mapToLong(FileEntry::storedSize).sum();
             BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, serverId, request.backupId(), request.kind(),
@@ -155,11 +160,19 @@ public class BaseBackups {
             LOG.infof("instance %s: base backup %s completed: %d files, %d MiB read, %d MiB stored, %d ms (%.0f MiB/s), WAL %s..%s",
                     id, request.backupId(), files.size(), size >> 20, stored >> 20, ms, (size / 1048576.0) / Math.max(0.001, ms / 1000.0),
                     startWal, stopWal);
-            jobs.put(request.backupId(), new BackupJob(request.backupId(), id, serverId, "Completed", null, "Completed",
+            completed = new BackupJob(request.backupId(), id, serverId, "Completed", null, "Completed",
                     record.engineVersion(), timeline, startLsn, stopLsn, startWal, stopWal, startedAt, stoppedAt, size, stored,
-                    files.size()));
+                    files.size());
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (completed != null) {
+                // pg_backup_stop returned and the WAL it needs is archived: a connection that does not close cleanly
+                // afterwards (the server was switched over or stopped meanwhile) takes nothing from the backup
+                LOG.warnf("instance %s: base backup %s is complete; its SQL connection did not close cleanly: %s", id,
+                        request.backupId(), message);
+                jobs.put(request.backupId(), completed);
+                return;
+            }
             LOG.errorf("instance %s: base backup %s failed: %s", id, request.backupId(), message);
             try {
                 repo.deletePrefix(RepositoryLayout.backup(serverId, request.backupId()));
@@ -169,7 +182,9 @@ public class BaseBackups {
             }
             jobs.put(request.backupId(), new BackupJob(request.backupId(), id, serverId, "Failed", message, "Failed",
                     record.engineVersion(), 0, null, null, null, null, job.startedAt(), null, 0, 0, 0));
+            return;
         }
+        jobs.put(request.backupId(), completed); // only now: a job never reads Completed and then Failed
     }
 
     /** Every directory of the data directory a restore must create (empty ones too). */
@@ -274,16 +289,5 @@ public class BaseBackups {
         }
         w.close();
         return new FileEntry(rel, w.plainBytes(), w.storedBytes(), w.sha256Hex());
-    }
-
-    private void awaitArchived(String serverId, String walFile, String instanceId) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
-        while (!wal.archived(serverId, walFile)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("WAL file " + walFile + " that the backup needs was not archived within"
-                        + " 10 minutes (see the server log of instance " + instanceId + " for archive_command errors)");
-            }
-            Thread.sleep(200);
-        }
     }
 }

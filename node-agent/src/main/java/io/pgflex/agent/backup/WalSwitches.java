@@ -52,11 +52,7 @@ public class WalSwitches {
             c.commit();
             c.setAutoCommit(true);
             String file = InstanceSql.one(s, "SELECT pg_walfile_name(pg_switch_wal())");
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            boolean archived = false;
-            while (!(archived = wal.archived(record.serverId(), file)) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            boolean archived = wal.awaitArchived(record.serverId(), file, java.time.Duration.ofSeconds(60));
             LOG.infof("instance %s: WAL switched at %s; %s %s", instanceId, marker, file, archived ? "archived" : "NOT archived yet");
             return new WalSwitch(file, marker, archived);
         } catch (SQLException | IOException e) {
