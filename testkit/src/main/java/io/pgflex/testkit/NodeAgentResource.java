@@ -1,5 +1,10 @@
 package io.pgflex.testkit;
 
+import io.pgflex.launcher.AgentSpec;
+import io.pgflex.launcher.ServiceSettings;
+import io.pgflex.launcher.Settings;
+import io.pgflex.launcher.Topology;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -146,19 +151,35 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         return p;
     }
 
+    /** The agent as the shared settings see it (launcher's {@link AgentSpec}). */
+    private static AgentSpec spec(Agent a) {
+        return new AgentSpec(a.id(), a.zone(), a.address(), a.port(), a.checkPort(), a.portBase(), a.portBase() + 199, a.router(),
+                a.instances());
+    }
+
+    /** The agents started so far as a topology (the router is agent-1, or the router's own agent on separate hosts). */
+    private static Topology topology() {
+        return new Topology(AGENTS.values().stream().map(NodeAgentResource::spec).toList(), KafkaBroker.shared().bootstrapServers(),
+                "localhost", ENDPOINT_PORTS, NetHosts.enabled() ? ROUTER : "agent-1");
+    }
+
     private static Map<String, String> env(Agent a) {
         KafkaBroker.shared().allowAgent(a.id()); // its Kafka principal's ACLs, as the local stack's setup grants them
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
-                "PGFLEX_AGENT_ID", a.id(),
-                "PGFLEX_AGENT_ZONE", a.zone(),
-                "PGFLEX_AGENT_DATA_ROOT", a.root().resolve("agent").toString(),
-                "PGFLEX_AGENT_SOCKET_DIR", a.root().resolve("s").toString(),
-                "PGFLEX_AGENT_PROBE_SECRET", probeSecret(),
-                "PGFLEX_AGENT_PORT_RANGE_START", Integer.toString(a.portBase()),
-                "PGFLEX_AGENT_PORT_RANGE_END", Integer.toString(a.portBase() + 199),
-                "PGFLEX_AGENT_ROUTER_ENABLED", Boolean.toString(a.router())));
-        env.put("PGFLEX_AGENT_CHECK_PORT", Integer.toString(a.checkPort()));
+        String engineJars = System.getProperty("pgflex.engine-jars");
+        // the settings the local stack launches its agents with (launcher's ServiceSettings), then the tests' own
+        Settings settings = ServiceSettings.nodeAgent(spec(a), KafkaBroker.shared().bootstrapServers(), a.root().resolve("agent"),
+                backupRepository(), java.util.Optional.ofNullable(engineJars)
+                        .map(j -> Engines.unpack(Path.of(j), a.root().resolve("engines"))));
+        settings.putAll(ServiceSettings.agentProbeSecret(probeSecret()));
+        if (a.netHost() != null) {
+            NetHosts hosts = NetHosts.shared();
+            settings.putAll(ServiceSettings.agentOnHost(a.address(), hosts.subnet(), hosts.platformAddress()));
+        }
+        Map<String, String> env = new java.util.HashMap<>(settings.asEnv());
+        // the port and address ServiceProcess gives it
+        env.remove("QUARKUS_HTTP_SSL_PORT");
+        env.remove("QUARKUS_HTTP_HOST");
+        env.put("PGFLEX_AGENT_SOCKET_DIR", a.root().resolve("s").toString());
         env.put("PGFLEX_BACKUP_MASTER_KEY", BACKUP_MASTER_KEY);
         // metrics every 2 s, and a storage "GiB" of 8 MiB (a 32 GiB server fills at 256 MiB): tests see
         // minutes of metrics and storage protection in seconds (-Dpgflex.test.storage-unit-bytes to change)
@@ -168,20 +189,6 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         // e2e fill tests write in 4 MiB steps of a 256 MiB server and must see the read-only path at 95 %
         // first, which reaches the agents through monitoring and provisioning seconds later
         env.put("PGFLEX_AGENT_STORAGE_LIMIT_PERCENT", "150");
-        env.put("PGFLEX_BACKUP_REPOSITORY_PATH", backupRepository().toString());
-        if (a.netHost() != null) {
-            // a host of its own: clients, standbys and the router reach its instances at its address; the
-            // platform's connections (ha-service's probe, peers' replication) come from the hosts' network,
-            // routed ones from the router on the platform side
-            NetHosts hosts = NetHosts.shared();
-            env.put("PGFLEX_AGENT_ADVERTISED_HOST", a.address());
-            env.put("PGFLEX_AGENT_PLATFORM_ADDRESSES", "127.0.0.1/32,::1/128," + hosts.subnet());
-            env.put("PGFLEX_AGENT_ROUTER_ADDRESSES", "127.0.0.1/32," + hosts.platformAddress() + "/32");
-        }
-        String engineJars = System.getProperty("pgflex.engine-jars");
-        if (engineJars != null) {
-            env.put("PGFLEX_AGENT_ENGINES_DIR", Engines.unpack(Path.of(engineJars), a.root().resolve("engines")).toString());
-        }
         return env;
     }
 
@@ -217,43 +224,25 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
     /** How a service reaches the started agents and the router, as configuration properties. */
     public static synchronized Map<String, String> provisioningConfig() {
         shared();
-        Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().forEach(a -> {
-            config.put("pgflex.provisioning.agents." + a.id() + ".url", url(a));
-            config.put("pgflex.provisioning.agents." + a.id() + ".zone", a.zone());
-            config.put("pgflex.provisioning.agents." + a.id() + ".instances", Boolean.toString(a.instances()));
-        });
+        Map<String, String> config = new LinkedHashMap<>(ServiceSettings.provisioning(topology()).asMap());
         config.putAll(Pki.config("provisioning-service"));
-        config.put("pgflex.provisioning.endpoint.host", "localhost");
-        config.put("pgflex.provisioning.endpoint.port-range-start", Integer.toString(ENDPOINT_PORTS));
-        config.put("pgflex.provisioning.endpoint.port-range-end", Integer.toString(ENDPOINT_PORTS + 499));
-        config.put("pgflex.provisioning.endpoint.router-agent", NetHosts.enabled() ? ROUTER : "agent-1");
         return config;
     }
 
     /** How ha-service reaches the started agents, as configuration properties. */
     public static synchronized Map<String, String> haConfig() {
         shared();
-        Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().stream().filter(Agent::instances).forEach(a -> {
-            config.put("pgflex.ha.agents." + a.id() + ".url", url(a));
-            config.put("pgflex.ha.agents." + a.id() + ".zone", a.zone());
-        });
+        Map<String, String> config = new LinkedHashMap<>(ServiceSettings.ha(topology(), probeSecret()).asMap());
         config.putAll(Pki.config("ha-service"));
-        config.put("pgflex.ha.probe-secret", probeSecret());
         return config;
     }
 
     /** How backup-service reaches the started agents and the repository they write, as configuration properties. */
     public static synchronized Map<String, String> backupConfig() {
         shared();
-        Map<String, String> config = new LinkedHashMap<>();
-        AGENTS.values().stream().filter(Agent::instances)
-                .forEach(a -> config.put("pgflex.backup-service.agents." + a.id() + ".url", url(a)));
+        Map<String, String> config = new LinkedHashMap<>(ServiceSettings.backup(topology(), backupRepository()).asMap());
         config.putAll(Pki.config("backup-service"));
         config.put("pgflex.backup.master-key", BACKUP_MASTER_KEY);
-        config.put("pgflex.backup.repository.type", "filesystem");
-        config.put("pgflex.backup.repository.path", backupRepository().toString());
         return config;
     }
 

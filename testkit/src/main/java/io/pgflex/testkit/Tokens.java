@@ -1,11 +1,11 @@
 package io.pgflex.testkit;
 
+import io.pgflex.launcher.ApiTokens;
 import io.smallrye.jwt.build.Jwt;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
-import java.util.Base64;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -14,42 +14,18 @@ import java.util.Map;
  * the current one (every token unless said otherwise) and the next one.
  */
 public final class Tokens {
-    public static final String ISSUER = "pgflex";
+    public static final String ISSUER = ApiTokens.ISSUER;
     public static final String KEY_ID = "test-current";
     public static final String NEXT_KEY_ID = "test-next";
-    private static final KeyPair KEYS = generate();
-    private static final KeyPair NEXT = generate();
+    private static final KeyPair KEYS = ApiTokens.newKeyPair();
+    private static final KeyPair NEXT = ApiTokens.newKeyPair();
 
     private Tokens() {
     }
 
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return g.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The JWK set the services trust ({@code mp.jwt.verify.publickey}): the current and the next key. */
     public static String jwks() {
-        return "{\"keys\":[" + jwk(KEY_ID, KEYS) + "," + jwk(NEXT_KEY_ID, NEXT) + "]}";
-    }
-
-    private static String jwk(String kid, KeyPair keys) {
-        var pub = (java.security.interfaces.RSAPublicKey) keys.getPublic();
-        return "{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + kid + "\",\"n\":\"" + b64(pub.getModulus())
-                + "\",\"e\":\"" + b64(pub.getPublicExponent()) + "\"}";
-    }
-
-    private static String b64(java.math.BigInteger v) {
-        byte[] b = v.toByteArray();
-        if (b.length > 1 && b[0] == 0) {
-            b = java.util.Arrays.copyOfRange(b, 1, b.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return ApiTokens.jwks(Map.of(KEY_ID, (RSAPublicKey) KEYS.getPublic(), NEXT_KEY_ID, (RSAPublicKey) NEXT.getPublic()));
     }
 
     private static String sign(io.smallrye.jwt.build.JwtClaimsBuilder claims) {
@@ -80,15 +56,16 @@ public final class Tokens {
     }
 
     /** The audience pgflex's API tokens are for (mp.jwt.verify.audiences). */
-    public static final String AUDIENCE = "pgflex-api";
+    public static final String AUDIENCE = ApiTokens.AUDIENCE;
 
     /** The tenant (claim {@code tid}) the tests' tokens are issued in, as Azure's clients read it after signing in. */
     public static final String TENANT = "7e57c0de-0000-4000-8000-00000000f1e5";
 
     /** A token granting each subscription its role. */
     public static String of(Map<String, String> roles) {
-        return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").claim("tid", TENANT)
-                .claim("pgflex_subscriptions", roles).expiresIn(Duration.ofHours(1)));
+        // minted where ./pgflex token mints the local stack's (launcher's ApiTokens)
+        return ApiTokens.mint(new ApiTokens.Claims("test-user", TENANT, roles, Duration.ofHours(1)), KEY_ID, KEYS.getPrivate(),
+                Instant.now());
     }
 
     /** A correctly signed token for another audience ({@code null}: none). */
@@ -109,6 +86,6 @@ public final class Tokens {
     /** A token for the same subscriptions signed by a key nobody trusts. */
     public static String forged(String subscriptionId, String role) {
         return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("forger").claim("pgflex_subscriptions", Map.of(subscriptionId, role))
-                .expiresIn(Duration.ofHours(1)).jws().keyId(KEY_ID).sign(generate().getPrivate());
+                .expiresIn(Duration.ofHours(1)).jws().keyId(KEY_ID).sign(ApiTokens.newKeyPair().getPrivate());
     }
 }
