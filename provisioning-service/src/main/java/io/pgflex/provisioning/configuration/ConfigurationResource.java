@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.ParameterInfo;
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ParameterPolicy;
 import io.pgflex.provisioning.model.ServerEntity;
@@ -134,7 +135,7 @@ public class ConfigurationResource {
             throw new IllegalStateException(e);
         }
         var accepted = servers.action(server, OperationKind.ApplyConfiguration,
-                Map.of("parameter", name, "previousParameters", previous));
+                new OperationDetail.ApplyConfiguration(name, previous, false));
         Response.ResponseBuilder answer = Operations.withHeaders(Response.accepted(), accepted.operation(), uri);
         return (info == null ? answer : answer.entity(view(server, info, user))).build();
     }

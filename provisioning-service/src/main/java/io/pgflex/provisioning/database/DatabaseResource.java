@@ -2,6 +2,7 @@ package io.pgflex.provisioning.database;
 
 import io.pgflex.contracts.agent.Collations;
 import io.pgflex.contracts.agent.DatabaseSpec;
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.model.ServerState;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,13 +87,8 @@ public class DatabaseResource {
             checkCollation(servers.get(subscriptionId, resourceGroup, serverName), collation);
         }
         ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
-        Map<String, Object> detail = new HashMap<>();
-        detail.put("database", database);
-        detail.put("charset", charset.toUpperCase().replace("UTF-8", "UTF8"));
-        if (collation != null) {
-            detail.put("collation", collation);
-        }
-        var accepted = servers.action(server, OperationKind.CreateDatabase, detail);
+        var accepted = servers.action(server, OperationKind.CreateDatabase,
+                new OperationDetail.Database(database, charset.toUpperCase().replace("UTF-8", "UTF8"), collation));
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 
@@ -126,7 +121,7 @@ public class DatabaseResource {
         guard.write(subscriptionId);
         validateName(database);
         ServerEntity server = servers.getForUpdate(subscriptionId, resourceGroup, serverName);
-        var accepted = servers.action(server, OperationKind.DropDatabase, Map.of("database", database));
+        var accepted = servers.action(server, OperationKind.DropDatabase, new OperationDetail.Database(database, null, null));
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 

@@ -1,6 +1,7 @@
 package io.pgflex.provisioning.firewall;
 
 import io.pgflex.provisioning.model.FirewallRuleEntity;
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.operation.Operations;
@@ -77,7 +78,7 @@ public class FirewallRuleResource {
         rule.startIp = request.properties().startIpAddress();
         rule.endIp = request.properties().endIpAddress();
         rule.persist();
-        var accepted = servers.action(server, OperationKind.ApplyFirewall, Map.of("rule", ruleName));
+        var accepted = servers.action(server, OperationKind.ApplyFirewall, new OperationDetail.Firewall(ruleName, false));
         return Operations.withHeaders(Response.status(created ? 201 : 200), accepted.operation(), uri)
                 .entity(view(server, rule)).build();
     }
@@ -115,7 +116,7 @@ public class FirewallRuleResource {
             return Response.noContent().build();
         }
         rule.delete();
-        var accepted = servers.action(server, OperationKind.ApplyFirewall, Map.of("rule", ruleName, "deleted", true));
+        var accepted = servers.action(server, OperationKind.ApplyFirewall, new OperationDetail.Firewall(ruleName, true));
         return Operations.withHeaders(Response.accepted(), accepted.operation(), uri).build();
     }
 

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.events.EndpointUpdated;
@@ -68,7 +69,9 @@ public class ConvergeStep implements OperationStep {
             return route.generation();
         });
         ctx.awaitRouter(target.server(), generation, StepContext.routable(target), StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()));
-        Map<String, String> detail = ctx.detail(op);
+        Map<String, String> changes = op.kind == OperationKind.Update
+                ? ctx.detail(op, OperationDetail.Update.class).changes() : Map.of();
+        boolean automatic = op.kind == OperationKind.Start && ctx.detail(op, OperationDetail.Start.class).automatic();
         ctx.finish(op, server -> {
             StepContext.record(server, status);
             server.state = ServerLifecycle.succeeded(op.kind, server.state);
@@ -76,11 +79,11 @@ public class ConvergeStep implements OperationStep {
             String id = server.id.toString();
             return switch (op.kind) {
                 case Update -> new ServerUpdated(id, server.subscriptionId, op.id.toString(), ServerUpdated.VERSION, server.name,
-                        detail, detail.containsKey("sku") ? elapsed : 0, clock.instant());
+                        changes, changes.containsKey("sku") ? elapsed : 0, clock.instant());
                 case Start -> {
                     server.stoppedAt = null;
                     yield new ServerStarted(id, server.subscriptionId, op.id.toString(), ServerStarted.VERSION, server.name,
-                            "true".equals(detail.get("automatic")), clock.instant());
+                            automatic, clock.instant());
                 }
                 case Stop -> {
                     server.stoppedAt = clock.instant();

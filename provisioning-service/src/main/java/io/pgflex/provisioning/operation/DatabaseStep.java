@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.contracts.agent.DatabaseSpec;
 import io.pgflex.provisioning.model.OperationEntity;
 import io.pgflex.provisioning.model.OperationKind;
@@ -27,12 +28,11 @@ public class DatabaseStep implements OperationStep {
     @Override
     public void run(OperationEntity op) {
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ctx.server(op));
-        Map<String, String> d = ctx.detail(op);
+        OperationDetail.Database d = ctx.detail(op, OperationDetail.Database.class);
         if (op.kind == OperationKind.CreateDatabase) {
-            ctx.agent(s).createDatabase(s.instanceId, d.get("database"), new DatabaseSpec(d.get("database"), d.get("charset"),
-                    d.get("collation")));
+            ctx.agent(s).createDatabase(s.instanceId, d.database(), new DatabaseSpec(d.database(), d.charset(), d.collation()));
         } else {
-            ctx.agent(s).dropDatabase(s.instanceId, d.get("database"));
+            ctx.agent(s).dropDatabase(s.instanceId, d.database());
         }
         QuarkusTransaction.requiringNew().run(() -> ledger.succeed(op.id));
     }

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.contracts.events.ServerFailed;
 import io.pgflex.provisioning.ProvisioningConfig;
 import io.pgflex.provisioning.model.FirewallRuleEntity;
@@ -132,14 +133,15 @@ public class OperationSteps {
             }
             if (op.kind == OperationKind.Create) {
                 s.state = ServerLifecycle.accept(OperationKind.Delete, s.state, s.name);
-                operations.start(s, OperationKind.Delete, "{\"reason\":\"failed create\"}");
+                operations.start(s, OperationKind.Delete, new OperationDetail.Delete("failed create"));
             } else {
                 s.state = ServerLifecycle.failed(op.kind, s.state);
             }
-            String previous = ctx.detail(op).get("previousParameters");
-            if (op.kind == OperationKind.ApplyConfiguration && previous != null && s.state != ServerState.Dropping) {
+            String previous = op.kind == OperationKind.ApplyConfiguration
+                    ? ctx.detail(op, OperationDetail.ApplyConfiguration.class).previousParameters() : null;
+            if (previous != null && s.state != ServerState.Dropping) {
                 s.parameters = previous;
-                operations.start(s, OperationKind.ApplyConfiguration, "{\"rollback\":true}");
+                operations.start(s, OperationKind.ApplyConfiguration, new OperationDetail.ApplyConfiguration(null, null, true));
             }
             s.updatedAt = clock.instant();
         });

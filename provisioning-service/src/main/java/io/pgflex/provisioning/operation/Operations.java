@@ -1,5 +1,8 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetails;
+import io.pgflex.provisioning.model.OperationDetail;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.provisioning.model.OperationEntity;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.OperationStatus;
@@ -17,18 +20,23 @@ import java.util.UUID;
 public class Operations {
     private final Clock clock;
     private final Event<Accepted> accepted;
+    private final ObjectMapper json;
 
     /** Fired for each operation recorded; observed after commit to start it at once. */
     public record Accepted(UUID operationId) {
     }
 
-    public Operations(Clock clock, Event<Accepted> accepted) {
+    public Operations(Clock clock, Event<Accepted> accepted, ObjectMapper json) {
         this.clock = clock;
         this.accepted = accepted;
+        this.json = json;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public OperationEntity start(ServerEntity server, OperationKind kind, String detailJson) {
+    public OperationEntity start(ServerEntity server, OperationKind kind, OperationDetail detail) {
+        if (OperationDetail.typeOf(kind) != detail.getClass()) {
+            throw new IllegalArgumentException("an operation " + kind + " carries " + OperationDetail.typeOf(kind).getSimpleName());
+        }
         OperationEntity op = new OperationEntity();
         op.id = UUID.randomUUID();
         op.subscriptionId = server.subscriptionId;
@@ -36,7 +44,7 @@ public class Operations {
         op.serverId = server.id;
         op.serverName = server.name;
         op.kind = kind;
-        op.detail = detailJson == null ? "{}" : detailJson;
+        op.detail = OperationDetails.write(json, detail);
         op.status = OperationStatus.InProgress;
         op.step = "Accepted";
         op.startedAt = clock.instant();

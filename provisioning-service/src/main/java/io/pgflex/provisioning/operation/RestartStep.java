@@ -1,5 +1,7 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetails;
+import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.events.ServerRestarted;
@@ -39,7 +41,7 @@ public class RestartStep implements OperationStep {
 
     @Override
     public void run(OperationEntity op) {
-        if ("true".equals(ctx.detail(op).get("restartWithFailover"))) {
+        if (ctx.detail(op, OperationDetail.Restart.class).restartWithFailover()) {
             restartWithFailover(op);
             return;
         }
@@ -64,19 +66,18 @@ public class RestartStep implements OperationStep {
      * {@code pgflex.provisioning.failover-wait}.
      */
     private void restartWithFailover(OperationEntity op) {
-        Map<String, String> d = ctx.detail(op);
-        if (!"true".equals(d.get("requested"))) {
+        OperationDetail.Restart d = ctx.detail(op, OperationDetail.Restart.class);
+        if (!d.requested()) {
             QuarkusTransaction.requiringNew().run(() -> {
                 OperationEntity o = OperationLedger.held(op.id);
                 ServerEntity s = ctx.server(op);
                 ledger.progress(op.id, "FailingOver", 30);
-                d.put("requested", "true");
-                o.detail = ctx.toJson(d);
+                o.detail = OperationDetails.write(json, d.asked());
                 outbox.publish(new io.pgflex.contracts.events.FailoverRequested(s.id.toString(), s.subscriptionId,
-                        op.id.toString(), io.pgflex.contracts.events.FailoverRequested.VERSION, d.get("failoverMode"),
+                        op.id.toString(), io.pgflex.contracts.events.FailoverRequested.VERSION, d.failoverMode(),
                         clock.instant()));
             });
-            LOG.infof("operation %s: %s of server %s asked of ha-service", op.id, d.get("failoverMode"), op.serverName);
+            LOG.infof("operation %s: %s of server %s asked of ha-service", op.id, d.failoverMode(), op.serverName);
         }
         long deadline = op.startedAt.plus(config.failoverWait()).toEpochMilli();
         while (clock.millis() < deadline) {
@@ -91,7 +92,7 @@ public class RestartStep implements OperationStep {
                 return;
             }
         }
-        throw new FailurePolicy.Permanent("FailoverNotCompleted", "ha-service did not complete the " + d.get("failoverMode") + " within "
+        throw new FailurePolicy.Permanent("FailoverNotCompleted", "ha-service did not complete the " + d.failoverMode() + " within "
                 + config.failoverWait() + " (the server keeps running on its current primary)");
     }
 }

@@ -1,5 +1,7 @@
 package io.pgflex.provisioning.operation;
 
+import io.pgflex.provisioning.model.OperationDetails;
+import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.InstanceSpec;
@@ -165,16 +167,9 @@ public class StepContext {
         return agents.client(s.agentId);
     }
 
-    public Map<String, String> detail(OperationEntity op) {
-        try {
-            Map<String, Object> raw = json.readValue(op.detail, new TypeReference<Map<String, Object>>() {
-            });
-            Map<String, String> out = new java.util.LinkedHashMap<>();
-            raw.forEach((k, v) -> out.put(k, String.valueOf(v)));
-            return out;
-        } catch (IOException e) {
-            return Map.of();
-        }
+    /** What the operation was asked beyond its kind ({@code type}: its kind's detail type). */
+    public <T extends OperationDetail> T detail(OperationEntity op, Class<T> type) {
+        return OperationDetails.read(json, op.kind, op.detail, type);
     }
 
     /** The agent's own error message when it gave one (ARM-shaped body), else the exception's. */

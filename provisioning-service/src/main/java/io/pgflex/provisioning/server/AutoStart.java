@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.provisioning.ProvisioningConfig;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ServerEntity;
@@ -36,7 +37,7 @@ public class AutoStart {
                 QuarkusTransaction.requiringNew().run(() -> {
                     ServerEntity server = ServerEntity.lockById(s.id);
                     if (server != null && server.state == ServerState.Stopped) {
-                        servers.action(server, OperationKind.Start, Map.of("automatic", true));
+                        servers.action(server, OperationKind.Start, new OperationDetail.Start(true));
                         LOG.infof("server %s was stopped since %s: starting it again automatically", server.name, server.stoppedAt);
                     }
                 });

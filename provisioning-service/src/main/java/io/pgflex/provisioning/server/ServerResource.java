@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.operation.Operations;
@@ -133,19 +134,19 @@ public class ServerResource {
         if (ServerEntity.findInGroup(subscriptionId, resourceGroup, name).isEmpty()) {
             return Response.noContent().build();
         }
-        return accepted(servers.action(subscriptionId, resourceGroup, name, OperationKind.Delete, null));
+        return accepted(servers.action(subscriptionId, resourceGroup, name, OperationKind.Delete, new OperationDetail.Delete(null)));
     }
 
     @POST
     @Path("/{name}/start")
     public Response start(@PathParam("name") String name) {
-        return act(name, OperationKind.Start, Map.of("automatic", false));
+        return act(name, OperationKind.Start, new OperationDetail.Start(false));
     }
 
     @POST
     @Path("/{name}/stop")
     public Response stop(@PathParam("name") String name) {
-        return act(name, OperationKind.Stop, null);
+        return act(name, OperationKind.Stop, new OperationDetail.None());
     }
 
     /**
@@ -168,10 +169,10 @@ public class ServerResource {
             String failoverMode = mode.startsWith("Planned") ? "PlannedFailover" : "ForcedFailover";
             return accepted(servers.restartWithFailover(subscriptionId, resourceGroup, name, failoverMode));
         }
-        return act(name, OperationKind.Restart, null);
+        return act(name, OperationKind.Restart, new OperationDetail.Restart(false, null, false));
     }
 
-    private Response act(String name, OperationKind kind, Map<String, Object> detail) {
+    private Response act(String name, OperationKind kind, OperationDetail detail) {
         ApiVersions.require(apiVersion);
         guard.write(subscriptionId);
         return accepted(servers.action(subscriptionId, resourceGroup, name, kind, detail));

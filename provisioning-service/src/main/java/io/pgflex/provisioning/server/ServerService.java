@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.server;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.Sku;
@@ -183,7 +184,7 @@ public class ServerService {
         s.lastModifiedAt = s.createdAt;
         s.endpointPort = endpoints.allocatePort();
         s.persist();
-        OperationEntity op = operations.start(s, OperationKind.Create, null);
+        OperationEntity op = operations.start(s, OperationKind.Create, new OperationDetail.None());
         outbox.publish(new ServerRequested(s.id.toString(), s.subscriptionId, op.id.toString(), ServerRequested.VERSION,
                 s.resourceGroup, s.name, s.location, s.skuName, s.skuTier, s.version, s.storageGb, s.haMode,
                 s.backupRetentionDays, s.createMode, s.createdAt));
@@ -277,18 +278,18 @@ public class ServerService {
         s.lastModifiedBy = caller.id();
         s.lastModifiedByType = caller.type();
         s.lastModifiedAt = s.updatedAt;
-        OperationEntity op = operations.start(s, OperationKind.Update, toJson(changes));
+        OperationEntity op = operations.start(s, OperationKind.Update, new OperationDetail.Update(changes));
         return new Accepted(s, op, false);
     }
 
     @Transactional
-    public Accepted action(String subscriptionId, String resourceGroup, String name, OperationKind kind, Map<String, Object> detail) {
+    public Accepted action(String subscriptionId, String resourceGroup, String name, OperationKind kind, OperationDetail detail) {
         ServerEntity s = getForUpdate(subscriptionId, resourceGroup, name);
         return action(s, kind, detail);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public Accepted action(ServerEntity s, OperationKind kind, Map<String, Object> detail) {
+    public Accepted action(ServerEntity s, OperationKind kind, OperationDetail detail) {
         if (kind == OperationKind.Delete && s.state == ServerState.Dropping) {
             OperationEntity running = OperationEntity.<OperationEntity>find("serverId = ?1 and kind = ?2 and status = ?3",
                     s.id, OperationKind.Delete, OperationStatus.InProgress).firstResult();
@@ -298,7 +299,7 @@ public class ServerService {
         }
         s.state = ServerLifecycle.accept(kind, s.state, s.name);
         s.updatedAt = clock.instant();
-        return new Accepted(s, operations.start(s, kind, toJson(detail == null ? Map.of() : detail)), false);
+        return new Accepted(s, operations.start(s, kind, detail), false);
     }
 
     /**
@@ -313,7 +314,7 @@ public class ServerService {
             throw ArmException.badRequest("HighAvailabilityNotEnabled",
                     "restartWithFailover needs a server with high availability enabled.", "restartWithFailover");
         }
-        return action(s, OperationKind.Restart, Map.of("restartWithFailover", true, "failoverMode", failoverMode));
+        return action(s, OperationKind.Restart, new OperationDetail.Restart(true, failoverMode, false));
     }
 
     public ServerEntity get(String subscriptionId, String resourceGroup, String name) {

@@ -1,5 +1,6 @@
 package io.pgflex.provisioning.storage;
 
+import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.events.StorageLevelChanged;
@@ -89,10 +90,6 @@ public class StorageEventsListener {
         LOG.infof("server %s: %s", s.name, d.reason());
         s.state = ServerLifecycle.accept(OperationKind.Update, s.state, s.name);
         s.updatedAt = clock.instant();
-        try {
-            operations.start(s, OperationKind.Update, json.writeValueAsString(changes));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        operations.start(s, OperationKind.Update, new OperationDetail.Update(changes));
     }
 }
