@@ -30,6 +30,8 @@ public class OperationEntity extends PanacheEntityBase {
     public OperationKind kind;
     @Column(nullable = false)
     public String detail;
+    /** Where a waiting step left off (JSON of the step's own record), null before it waits. */
+    public String checkpoint;
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public OperationStatus status;

@@ -49,7 +49,13 @@ public class ConvergeStep implements OperationStep {
 
     /** Update, start, stop and firewall/parameter changes: bring the instance to the server's desired state. */
     @Override
-    public void run(OperationEntity op) {
+    public StepResult run(OperationEntity op) {
+        RouteWait wait = ctx.storedRouteWait(op).orElseGet(() -> converge(op));
+        return ctx.afterRoute(op, wait, () -> finish(op, wait));
+    }
+
+    /** Applies the server's desired state to its instances and publishes its route; returns the wait for the router. */
+    private RouteWait converge(OperationEntity op) {
         StepContext.Target target = QuarkusTransaction.requiringNew().call(() -> {
             ledger.progress(op.id, "Applying", 40);
             ServerEntity s = ctx.server(op);
@@ -62,18 +68,25 @@ public class ConvergeStep implements OperationStep {
         InstanceStatus status = ctx.agent(target.server()).apply(target.server().instanceId, target.spec());
         long elapsed = clock.millis() - started.toEpochMilli();
         // the router learns firewall and network changes from the route; the change is done when it routes by them
-        long generation = QuarkusTransaction.requiringNew().call(() -> {
-            OperationLedger.held(op.id);
-            EndpointUpdated route = endpoints.route(ctx.server(op), op.id.toString());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OperationEntity held = OperationLedger.held(op.id);
+            ServerEntity s = ctx.server(op);
+            StepContext.record(s, status);
+            EndpointUpdated route = endpoints.route(s, op.id.toString());
             outbox.publish(route);
-            return route.generation();
+            RouteWait wait = ctx.routeWait(route.generation(), StepContext.routable(target),
+                    StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()), elapsed, archivedUntil, null);
+            ctx.storeRouteWait(held, wait);
+            return wait;
         });
-        ctx.awaitRouter(target.server(), generation, StepContext.routable(target), StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()));
+    }
+
+    private void finish(OperationEntity op, RouteWait wait) {
+        long elapsed = wait.elapsedMillis();
         Map<String, String> changes = op.kind == OperationKind.Update
                 ? ctx.detail(op, OperationDetail.Update.class).changes() : Map.of();
         boolean automatic = op.kind == OperationKind.Start && ctx.detail(op, OperationDetail.Start.class).automatic();
         ctx.finish(op, server -> {
-            StepContext.record(server, status);
             server.state = ServerLifecycle.succeeded(op.kind, server.state);
             outbox.publish(ctx.haDesired(server, op.id.toString()));
             String id = server.id.toString();
@@ -87,7 +100,7 @@ public class ConvergeStep implements OperationStep {
                 }
                 case Stop -> {
                     server.stoppedAt = clock.instant();
-                    server.archivedUntil = archivedUntil;
+                    server.archivedUntil = wait.archivedUntil();
                     yield new ServerStopped(id, server.subscriptionId, op.id.toString(), ServerStopped.VERSION, server.name,
                             server.stoppedAt);
                 }

@@ -46,7 +46,13 @@ public class CreateStep implements OperationStep {
     }
 
     @Override
-    public void run(OperationEntity op) {
+    public StepResult run(OperationEntity op) {
+        RouteWait wait = ctx.storedRouteWait(op).orElseGet(() -> provision(op));
+        return ctx.afterRoute(op, wait, () -> finish(op, wait));
+    }
+
+    /** Places the server, makes (or restores) its instance and publishes its route; returns the wait for the router. */
+    private RouteWait provision(OperationEntity op) {
         StepContext.Target target = QuarkusTransaction.requiringNew().call(() -> {
             ServerEntity s = ctx.server(op);
             if (s.agentId == null) {
@@ -61,23 +67,29 @@ public class CreateStep implements OperationStep {
                 ? restore(op, target) : null;
         InstanceStatus status = restored != null ? restored.instance()
                 : ctx.agent(target.server()).apply(target.server().instanceId, target.spec());
-        long generation = QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             ledger.progress(op.id, "ConfiguringEndpoint", 80);
             ServerEntity s = ctx.server(op);
             StepContext.record(s, status);
             EndpointUpdated route = endpoints.route(s, op.id.toString());
             outbox.publish(route);
-            return route.generation();
+            RouteWait wait = ctx.routeWait(route.generation(), StepContext.routable(target),
+                    StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()), 0, null,
+                    restored != null ? restored.restoredLsn() : null);
+            ctx.storeRouteWait(OperationLedger.held(op.id), wait);
+            return wait;
         });
-        ctx.awaitRouter(target.server(), generation, StepContext.routable(target), StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()));
+    }
+
+    private void finish(OperationEntity op, RouteWait wait) {
         ctx.finish(op, s -> {
             // where it runs was recorded with its route, above
             s.state = ServerLifecycle.succeeded(op.kind, s.state);
             outbox.publish(ctx.haDesired(s, op.id.toString()));
-            if (restored != null) {
+            if ("PointInTimeRestore".equals(s.createMode)) {
                 outbox.publish(new io.pgflex.contracts.events.RestoreCompleted(s.id.toString(), s.subscriptionId,
                         op.id.toString(), io.pgflex.contracts.events.RestoreCompleted.VERSION, s.sourceServerId.toString(),
-                        s.pointInTime, restored.restoredLsn(), clock.instant()));
+                        s.pointInTime, wait.restoredLsn(), clock.instant()));
             }
             return new ServerProvisioned(s.id.toString(), s.subscriptionId, op.id.toString(), ServerProvisioned.VERSION,
                     s.name, s.host, s.port, s.version, s.minorVersion, clock.instant());

@@ -26,7 +26,7 @@ public class DatabaseStep implements OperationStep {
     }
 
     @Override
-    public void run(OperationEntity op) {
+    public StepResult run(OperationEntity op) {
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ctx.server(op));
         OperationDetail.Database d = ctx.detail(op, OperationDetail.Database.class);
         if (op.kind == OperationKind.CreateDatabase) {
@@ -35,5 +35,6 @@ public class DatabaseStep implements OperationStep {
             ctx.agent(s).dropDatabase(s.instanceId, d.database());
         }
         QuarkusTransaction.requiringNew().run(() -> ledger.succeed(op.id));
+        return StepResult.done();
     }
 }

@@ -35,7 +35,7 @@ public class DeleteStep implements OperationStep {
     }
 
     @Override
-    public void run(OperationEntity op) {
+    public StepResult run(OperationEntity op) {
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
             ledger.progress(op.id, "DeletingInstance", 40);
             return ctx.server(op);
@@ -64,5 +64,6 @@ public class DeleteStep implements OperationStep {
             ledger.succeed(op.id);
         });
         LOG.infof("operation %s: server %s deleted with its data", op.id, s.name);
+        return StepResult.done();
     }
 }

@@ -65,6 +65,22 @@ public class OperationLedger {
         o.step = "Retrying after: " + reason;
     }
 
+    /**
+     * The step goes on after {@code after} (it waits for something); no attempt is counted. False when this worker no
+     * longer holds the operation (it ended meanwhile, e.g. ha-service's report ended a failover).
+     */
+    boolean later(UUID operationId, Duration after, String step) {
+        OperationEntity o = OperationEntity.findById(operationId, LockModeType.PESSIMISTIC_WRITE);
+        if (o == null || o.status.done() || !OperationRunner.OWNER.equals(o.leaseOwner)) {
+            return false;
+        }
+        o.leaseUntil = clock.instant().plus(after);
+        if (step != null) {
+            o.step = step;
+        }
+        return true;
+    }
+
     void succeed(UUID operationId) {
         succeeded(held(operationId), "Done");
     }

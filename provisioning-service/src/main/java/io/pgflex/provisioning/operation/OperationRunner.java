@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +43,11 @@ public class OperationRunner {
     private final Clock clock;
     private final ExecutorService workers;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pgflex-operation-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     public OperationRunner(EntityManager em, OperationSteps steps, ProvisioningConfig config, Clock clock) {
         this.em = em;
@@ -78,7 +85,8 @@ public class OperationRunner {
                 running.add(id);
                 workers.submit(() -> {
                     try {
-                        steps.run(id);
+                        // a step that waits for something comes back then; meanwhile the worker takes other operations
+                        steps.run(id).ifPresent(after -> timer.schedule(poller::nudge, after.toMillis() + 20, TimeUnit.MILLISECONDS));
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "operation %s stopped unexpectedly; it resumes when its lease runs out", id);
                     } finally {
@@ -132,5 +140,6 @@ public class OperationRunner {
             poller.close();
         }
         workers.shutdownNow();
+        timer.shutdownNow();
     }
 }

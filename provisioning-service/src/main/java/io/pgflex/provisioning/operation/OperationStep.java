@@ -8,6 +8,9 @@ import io.pgflex.provisioning.model.OperationEntity;
  * and their events commit together; the operation's status is written through {@link OperationLedger} only.
  */
 public interface OperationStep {
-    /** Carries the operation out; an exception is judged by {@link FailurePolicy}. */
-    void run(OperationEntity op);
+    /**
+     * Carries the operation out as far as it can now: done, later (it waits for something; no worker blocks, the step
+     * runs again and goes on from its checkpoint), or failed for good. An exception is judged by {@link FailurePolicy}.
+     */
+    StepResult run(OperationEntity op);
 }

@@ -13,6 +13,8 @@ import io.pgflex.support.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -36,6 +38,8 @@ public class OperationSteps {
     private final Outbox outbox;
     private final ProvisioningConfig config;
     private final Clock clock;
+    /** Operations whose attempt was logged, with that attempt (a waiting step runs many times per attempt). */
+    private final java.util.Map<UUID, Integer> announced = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OperationSteps(CreateStep create, ConvergeStep converge, RestartStep restart, DeleteStep delete,
                           DatabaseStep database, StepContext ctx, OperationLedger ledger, Operations operations, Outbox outbox,
@@ -63,14 +67,31 @@ public class OperationSteps {
         };
     }
 
-    public void run(UUID operationId) {
+    /**
+     * Runs the operation's step as far as it goes now; returns when to run it again if it waits for something (the
+     * caller looks again then), empty when it ended or failed and waits for its backoff.
+     */
+    public Optional<Duration> run(UUID operationId) {
         OperationEntity op = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(operationId));
         if (op == null || op.status.done()) {
-            return;
+            return Optional.empty();
         }
-        LOG.infof("operation %s: %s of server %s (attempt %d)", op.id, op.kind, op.serverName, op.attempts + 1);
+        if (!Integer.valueOf(op.attempts).equals(announced.put(op.id, op.attempts))) {
+            // once per attempt, not every time a waiting step looks again
+            LOG.infof("operation %s: %s of server %s (attempt %d)", op.id, op.kind, op.serverName, op.attempts + 1);
+        }
         try {
-            stepOf(op.kind).run(op);
+            StepResult result = stepOf(op.kind).run(op);
+            if (result instanceof StepResult.Later later) {
+                boolean held = QuarkusTransaction.requiringNew().call(() -> ledger.later(op.id, later.after(), later.step()));
+                if (held) {
+                    return Optional.of(later.after());
+                }
+            }
+            announced.remove(op.id);
+            if (result instanceof StepResult.Fail f) {
+                fail(op, f.code(), f.message());
+            }
         } catch (OperationLedger.LeaseLost e) {
             LOG.warnf("operation %s: %s; this worker stops", op.id, e.getMessage());
         } catch (RuntimeException e) {
@@ -92,6 +113,7 @@ public class OperationSteps {
                 fail(op, d.code(), message);
             }
         }
+        return Optional.empty();
     }
 
     /**
@@ -101,6 +123,7 @@ public class OperationSteps {
      * is rolled back (the previous parameters are applied again).
      */
     private void fail(OperationEntity op, String code, String message) {
+        announced.remove(op.id);
         LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
         QuarkusTransaction.requiringNew().run(() -> OperationLedger.held(op.id));
         boolean instanceGone = true;

@@ -40,32 +40,42 @@ public class RestartStep implements OperationStep {
     }
 
     @Override
-    public void run(OperationEntity op) {
+    public StepResult run(OperationEntity op) {
         if (ctx.detail(op, OperationDetail.Restart.class).restartWithFailover()) {
-            restartWithFailover(op);
-            return;
+            return restartWithFailover(op);
         }
+        RouteWait wait = ctx.storedRouteWait(op).orElseGet(() -> restart(op));
+        return ctx.afterRoute(op, wait, () -> ctx.finish(op, server -> {
+            server.state = ServerLifecycle.succeeded(op.kind, server.state);
+            return new ServerRestarted(server.id.toString(), server.subscriptionId, op.id.toString(), ServerRestarted.VERSION,
+                    server.name, false, clock.instant());
+        }));
+    }
+
+    /** Restarts the instance; the router saw it go away, so the wait is until it routes to it again. */
+    private RouteWait restart(OperationEntity op) {
         ServerEntity s = QuarkusTransaction.requiringNew().call(() -> {
             ledger.progress(op.id, "Restarting", 40);
             return ctx.server(op);
         });
         InstanceStatus status = ctx.agent(s).restart(s.instanceId);
-        // the router saw the instance go away: done when it routes to it again
-        ctx.awaitRouter(s, 0, s.publicNetworkAccess, s.publicNetworkAccess && StepContext.pgBouncer(InstanceSpecs.parameters(s, json)));
-        ctx.finish(op, server -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OperationEntity held = OperationLedger.held(op.id);
+            ServerEntity server = ctx.server(op);
             StepContext.record(server, status);
-            server.state = ServerLifecycle.succeeded(op.kind, server.state);
-            return new ServerRestarted(server.id.toString(), server.subscriptionId, op.id.toString(), ServerRestarted.VERSION,
-                    server.name, false, clock.instant());
+            RouteWait wait = ctx.routeWait(0, server.publicNetworkAccess,
+                    server.publicNetworkAccess && StepContext.pgBouncer(InstanceSpecs.parameters(server, json)), 0, null, null);
+            ctx.storeRouteWait(held, wait);
+            return wait;
         });
     }
 
     /**
-     * Asks ha-service for the failover (FailoverRequested, once) and waits until it reports the roles
-     * changed (the pgflex.ha listener then ends this operation), or gives up after
-     * {@code pgflex.provisioning.failover-wait}.
+     * Asks ha-service for the failover (FailoverRequested, once), then looks again every {@link #FAILOVER_POLL} until it
+     * reports the roles changed (the pgflex.ha listener then ends this operation), or gives up after
+     * {@code pgflex.provisioning.failover-wait}. No worker waits in between.
      */
-    private void restartWithFailover(OperationEntity op) {
+    private StepResult restartWithFailover(OperationEntity op) {
         OperationDetail.Restart d = ctx.detail(op, OperationDetail.Restart.class);
         if (!d.requested()) {
             QuarkusTransaction.requiringNew().run(() -> {
@@ -79,20 +89,17 @@ public class RestartStep implements OperationStep {
             });
             LOG.infof("operation %s: %s of server %s asked of ha-service", op.id, d.failoverMode(), op.serverName);
         }
-        long deadline = op.startedAt.plus(config.failoverWait()).toEpochMilli();
-        while (clock.millis() < deadline) {
-            OperationEntity now = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(op.id));
-            if (now == null || now.status.done()) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        OperationEntity now = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(op.id));
+        if (now == null || now.status.done()) {
+            return StepResult.done();
         }
-        throw new FailurePolicy.Permanent("FailoverNotCompleted", "ha-service did not complete the " + d.failoverMode() + " within "
-                + config.failoverWait() + " (the server keeps running on its current primary)");
+        if (!clock.instant().isBefore(op.startedAt.plus(config.failoverWait()))) {
+            return new StepResult.Fail("FailoverNotCompleted", "ha-service did not complete the " + d.failoverMode() + " within "
+                    + config.failoverWait() + " (the server keeps running on its current primary)");
+        }
+        return new StepResult.Later(FAILOVER_POLL, null);
     }
+
+    /** How often a restart with failover looks whether ha-service has reported the roles changed. */
+    static final java.time.Duration FAILOVER_POLL = java.time.Duration.ofMillis(200);
 }

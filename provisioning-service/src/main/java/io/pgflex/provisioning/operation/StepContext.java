@@ -21,7 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -90,35 +92,54 @@ public class StepContext {
         }
     }
 
-    /**
-     * Waits (up to {@code pgflex.provisioning.endpoint.router-wait}) until the router has taken in route {@code generation}, and
-     * when the server runs until its endpoint (and, with PgBouncer on, its PgBouncer port) leads to it. A router that is down or slow does not fail
-     * the operation: the route waits in Kafka and the router applies it when it is back.
-     */
-    public void awaitRouter(ServerEntity s, long generation, boolean routable, boolean pgBouncer) {
-        long deadline = System.nanoTime() + config.endpoint().routerWait().toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                RouteStatus route = agents.client(config.endpoint().routerAgent()).route(s.id.toString());
-                if (route.generation() >= generation && (!routable || route.routable())
-                        && (!pgBouncer || route.pgBouncerRoutable())) {
-                    return;
-                }
-                last = route.routable() ? "generation " + route.generation() : String.valueOf(route.reason());
-            } catch (RuntimeException e) {
-                last = e.getMessage();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        LOG.warnf("server %s: the router has not taken in route %d within %s (%s); it will when it can", s.name, generation,
-                config.endpoint().routerWait(), last);
+    /** A wait for the router from now, for as long as {@code pgflex.provisioning.endpoint.router-wait}. */
+    public RouteWait routeWait(long generation, boolean routable, boolean pgBouncer, long elapsedMillis, Instant archivedUntil,
+                               String restoredLsn) {
+        return new RouteWait(generation, routable, pgBouncer, clock.instant().plus(config.endpoint().routerWait()), elapsedMillis,
+                archivedUntil, restoredLsn);
     }
+
+    /** The wait for the router this operation reached earlier (stored with the route it published), if it did. */
+    public Optional<RouteWait> storedRouteWait(OperationEntity op) {
+        if (op.checkpoint == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(op.checkpoint, RouteWait.class));
+        } catch (IOException e) {
+            throw new IllegalStateException("checkpoint of operation " + op.id + " is not readable: " + op.checkpoint, e);
+        }
+    }
+
+    /** Stores the wait on the held operation, inside the transaction that publishes the route it waits for. */
+    public void storeRouteWait(OperationEntity held, RouteWait wait) {
+        held.checkpoint = toJson(wait);
+    }
+
+    /**
+     * Asks the router once whether it routes as {@code wait} needs: if so, or when waited long enough, runs
+     * {@code finish} (the operation's end); otherwise the step runs again shortly, and no worker waits meanwhile.
+     */
+    public StepResult afterRoute(OperationEntity op, RouteWait wait, Runnable finish) {
+        RouteStatus route;
+        try {
+            route = agents.client(config.endpoint().routerAgent()).route(op.serverId.toString());
+        } catch (RuntimeException e) {
+            route = null;
+        }
+        RouteWait.Decision d = wait.decide(route, clock.instant());
+        if (d.next() == RouteWait.Next.WAIT) {
+            return new StepResult.Later(ROUTE_POLL, null);
+        }
+        if (d.next() == RouteWait.Next.GIVE_UP) {
+            LOG.warnf("server %s: %s", op.serverName, d.reason());
+        }
+        finish.run();
+        return StepResult.done();
+    }
+
+    /** How often a step waiting for the router asks again. */
+    static final java.time.Duration ROUTE_POLL = java.time.Duration.ofMillis(100);
 
     /** Whether the endpoint should lead somewhere once the operation is done: the server runs and admits clients. */
     public static boolean routable(Target target) {
