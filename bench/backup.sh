@@ -6,14 +6,14 @@
 # real server created through the API (the same stack as the end-to-end tests). Prints a table
 # and a final RESULT line (ratios pgflex / pgBackRest: at most 1.0 is the goal).
 #   bench/backup.sh [scale=130]
-# Needs the modules built (./mvnw -B install -DskipTests, or a ./pgflex up before). Installs pgbackrest (apt) if missing.
+# Needs the modules installed (./mvnw -B install -DskipTests: the bench module runs on e2e's test jar). Installs pgbackrest (apt) if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-130}
 command -v pgbackrest >/dev/null || { echo "== installing pgbackrest (apt)"; apt-get install -y -qq pgbackrest >/dev/null; }
 LOG=$(mktemp /tmp/pgflex-bench-backup-XXXX.log)
 echo "== pgbench scale $SCALE: pgflex vs pgBackRest vs pg_basebackup vs tar (full log: $LOG)"
-if ./mvnw -B -pl e2e verify -Dit.test=BackupBench -Dsurefire.skip=true -Dpgflex.bench.scale="$SCALE" >"$LOG" 2>&1; then
+if ./mvnw -B -pl bench verify -Dit.test=BackupBench -Dsurefire.skip=true -Dpgflex.bench.scale="$SCALE" >"$LOG" 2>&1; then
   grep -E '^(loading|data directory|pgflex|pgBackRest|pg_basebackup|tar|  |RESULT)' "$LOG"
 else
   grep -E '^(loading|data directory|RESULT)|ERROR|failed' "$LOG" | head -40

@@ -11,13 +11,13 @@
 # commits waited before the primary went on alone), RPO (every acknowledged row is checked), pgbench
 # TPS with and without the synchronous standby, and a final RESULT line.
 #   bench/failover.sh [rounds=5]
-# Needs the modules built (./mvnw -B install -DskipTests, or a ./pgflex up before).
+# Needs the modules installed (./mvnw -B install -DskipTests: the bench module runs on e2e's test jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-5}
 LOG=$(mktemp /tmp/pgflex-bench-failover-XXXX.log)
 echo "== $N rounds of host loss, PostgreSQL crash, hung host, partition and standby loss (full log: $LOG; services' logs: e2e/target/e2e-logs)"
-if ./mvnw -B -pl e2e verify -Dit.test=FailoverBench -Dnetns.test=FailoverBench -Dsurefire.skip=true -Dpgflex.bench.rounds="$N" >"$LOG" 2>&1; then
+if ./mvnw -B -pl bench verify -Dit.test=FailoverBench -Dnetns.test=FailoverBench -Dsurefire.skip=true -Dpgflex.bench.rounds="$N" >"$LOG" 2>&1; then
   grep -E '^(round|HOST_LOSS|POSTGRES_CRASH|HUNG_HOST|PARTITION|STANDBY_LOSS|pgbench|RESULT)' "$LOG"
 else
   grep -E '^(round|fault|pgbench|RESULT)|ERROR' "$LOG" | head -40

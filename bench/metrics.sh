@@ -5,14 +5,14 @@
 # points stored per second and the metrics API's time for 30 days of one metric at PT1H, then a
 # RESULT line. Goals: at least 100,000 points/s; the query under 100 ms.
 #   bench/metrics.sh [servers=1000] [minutes=60]
-# Needs the modules built (./mvnw -B install -DskipTests, or a ./pgflex up before).
+# Needs the modules installed (./mvnw -B install -DskipTests: the bench module runs on e2e's test jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVERS=${1:-1000}
 MINUTES=${2:-60}
 LOG=$(mktemp /tmp/pgflex-bench-metrics-XXXX.log)
 echo "== $SERVERS servers x $MINUTES minutes + 30 days of one server into monitoring-service (full log: $LOG)"
-if ./mvnw -B -pl e2e verify -Dit.test=MetricsBench -Dsurefire.skip=true -Dpgflex.bench.servers="$SERVERS" \
+if ./mvnw -B -pl bench verify -Dit.test=MetricsBench -Dsurefire.skip=true -Dpgflex.bench.servers="$SERVERS" \
     -Dpgflex.bench.minutes="$MINUTES" >"$LOG" 2>&1; then
   grep -E '^(produced|ingest|reference|rollup|query|RESULT)' "$LOG"
 else

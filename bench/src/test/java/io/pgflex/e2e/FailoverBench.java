@@ -24,7 +24,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * with and without its synchronous standby. Prints one RESULT line.
  */
 @EnabledIfSystemProperty(named = "pgflex.test.hosts", matches = "netns",
-        disabledReason = "runs in the e2e module's netns execution (separate hosts)")
+        disabledReason = "runs in the bench module's netns execution (separate hosts): bench/failover.sh")
 class FailoverBench {
 
     @Test
