@@ -18,9 +18,10 @@ import java.util.TreeMap;
 /**
  * What {@code ./pgflex} asks Java for (the bash wrapper keeps prerequisites, build and processes):
  * <pre>
- *   ports [--write]       the stack's ports and layout as NAME=value lines (ports.env with --write)
+ *   ports [--write --layout loopback|hosts]
+ *                         the stack's ports and layout as NAME=value lines; --write remembers them in ports.env with
+ *                         the layout a start chose
  *   config                every component's configuration file and launch environment under config/
- *   components            the processes of this layout: name and configuration name, one per line
  *   signing-key           a new API token signing key; prints its key id
  *   jwks                  secrets/jwks.json: every signing key's public half
  *   token --subscription ID [--role Owner|Contributor|Reader] [--hours N]
@@ -39,7 +40,7 @@ public final class Launcher {
     public static void main(String[] args) {
         String home = System.getenv("PGFLEX_HOME");
         if (home == null || home.isBlank() || args.length == 0) {
-            System.err.println("usage: PGFLEX_HOME=... launcher ports|config|components|signing-key|jwks|token ...");
+            System.err.println("usage: PGFLEX_HOME=... launcher ports|config|signing-key|jwks|token ...");
             System.exit(2);
         }
         try {
@@ -52,9 +53,8 @@ public final class Launcher {
 
     String run(String[] args) {
         return switch (args[0]) {
-            case "ports" -> ports(args.length > 1 && args[1].equals("--write"));
+            case "ports" -> ports(args);
             case "config" -> config();
-            case "components" -> components();
             case "signing-key" -> signingKey() + "\n";
             case "jwks" -> jwks();
             case "token" -> token(args) + "\n";
@@ -68,8 +68,12 @@ public final class Launcher {
         return StackPorts.resolve(env, remembered);
     }
 
-    private String ports(boolean write) {
-        StackPorts ports = resolvePorts();
+    private String ports(String[] args) {
+        boolean write = args.length > 1 && args[1].equals("--write");
+        if (write && (args.length != 4 || !args[2].equals("--layout"))) {
+            throw new IllegalArgumentException("usage: launcher ports --write --layout loopback|hosts");
+        }
+        StackPorts ports = write ? resolvePorts().withLayout(args[3]) : resolvePorts();
         if (write) {
             writePublic(home.resolve("ports.env"), ports.envFile());
         }
@@ -94,13 +98,6 @@ public final class Launcher {
             StackSecrets.write(home.resolve("config").resolve(c.name() + ".env"), c.launch().envLines());
             out.append(c.name()).append('\n');
         }
-        return out.toString();
-    }
-
-    private String components() {
-        StringBuilder out = new StringBuilder();
-        stack(new StackSecrets(home.resolve("secrets"))).topology().agents()
-                .forEach(a -> out.append(LocalStack.processName(a)).append(' ').append(a.url()).append('\n'));
         return out.toString();
     }
 
@@ -157,18 +154,22 @@ public final class Launcher {
         if (!role.matches("Owner|Contributor|Reader")) {
             throw new IllegalArgumentException("role must be Owner, Contributor or Reader");
         }
-        if (!hours.matches("[0-9]{1,2}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 24) {
+        if (!hours.matches("[0-9]{1,4}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 24) {
             throw new IllegalArgumentException("--hours must be 1 to 24 (the API refuses tokens that live longer)");
         }
         Path current = jwtDir().resolve("current");
-        Path tenant = jwtDir().resolve("tenant");
-        if (!Files.isRegularFile(current) || !Files.isRegularFile(tenant)) {
+        Path tenantFile = jwtDir().resolve("tenant");
+        if (!Files.isRegularFile(current)) {
             throw new IllegalArgumentException("no signing key in " + home + ": run ./pgflex up first");
+        }
+        String tenant = Files.isRegularFile(tenantFile) ? StackSecrets.read(tenantFile).strip() : "";
+        if (tenant.isEmpty()) {
+            throw new IllegalArgumentException("no tenant id in " + tenantFile + ": run ./pgflex up first");
         }
         String kid = StackSecrets.read(current).strip();
         var key = ApiTokens.readPrivate(StackSecrets.read(jwtDir().resolve(kid + ".key")));
-        String user = env.getOrDefault("USER", "local");
-        return ApiTokens.mint(new ApiTokens.Claims(user, StackSecrets.read(tenant).strip(), Map.of(subscription, role),
+        String user = env.get("USER") == null || env.get("USER").isBlank() ? "local" : env.get("USER");
+        return ApiTokens.mint(new ApiTokens.Claims(user, tenant, Map.of(subscription, role),
                 Duration.ofHours(Integer.parseInt(hours))), kid, key, Instant.now());
     }
 

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The local stack's ports and layout: each from the environment if set there, else as remembered in
- * {@code $PGFLEX_HOME/ports.env} (so {@code ./pgflex status} finds a stack started with other ports), else
- * the default. Pure.
+ * The local stack's ports and layout: each as remembered in {@code $PGFLEX_HOME/ports.env} (what the stack was
+ * started on: {@code ./pgflex status} finds it, a second {@code up} starts it there again), else from the environment
+ * (a first start), else the default. Pure.
  */
 public final class StackPorts {
     /** Every setting with its default, in the order ports.env lists them. */
@@ -42,11 +42,11 @@ public final class StackPorts {
         this.values = values;
     }
 
-    /** Environment over remembered over default; refuses a port that is no port and a layout it does not know. */
+    /** Remembered over environment over default; refuses a port that is no port and a layout it does not know. */
     public static StackPorts resolve(Map<String, String> env, Map<String, String> remembered) {
         Map<String, String> v = new LinkedHashMap<>();
         DEFAULTS.forEach((k, d) -> {
-            String value = present(env.get(k)) ? env.get(k) : present(remembered.get(k)) ? remembered.get(k) : d;
+            String value = present(remembered.get(k)) ? remembered.get(k) : present(env.get(k)) ? env.get(k) : d;
             if (k.endsWith("_PORT") || k.endsWith("_PORT_START")) {
                 int port;
                 try {
@@ -67,6 +67,13 @@ public final class StackPorts {
             throw new IllegalArgumentException("PGFLEX_HOSTS_NET is the first three octets of a /24, not " + v.get("PGFLEX_HOSTS_NET"));
         }
         return new StackPorts(v);
+    }
+
+    /** The same with the layout a start chose ({@code ./pgflex up --hosts} or {@code --loopback}). */
+    public StackPorts withLayout(String layout) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put("PGFLEX_LAYOUT", layout);
+        return resolve(Map.of(), v);
     }
 
     private static boolean present(String v) {

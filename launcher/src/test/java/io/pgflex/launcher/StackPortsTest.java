@@ -12,8 +12,9 @@ class StackPortsTest {
     @ParameterizedTest(name = "{3}")
     @CsvSource(delimiter = '|', value = {
             "''   | ''   | 8080 | nothing set: the default",
-            "''   | 9100 | 9100 | a port remembered in ports.env: a stack started with it is found again",
-            "9200 | 9100 | 9200 | set in the environment: it wins over the remembered one (a new up moves the stack)",
+            "9200 | ''   | 9200 | a first start with a port set in the environment: that port",
+            "''   | 9100 | 9100 | a port remembered in ports.env: the stack is found (and started again) there",
+            "9200 | 9100 | 9100 | a stale variable later: the port the stack was started on (a running stack is not moved under itself)",
     })
     void gatewayPort(String env, String remembered, int expected, String why) {
         Map<String, String> e = env.isEmpty() ? Map.of() : Map.of("PGFLEX_GATEWAY_PORT", env);

@@ -33,7 +33,7 @@ public sealed interface OperationDetail {
     /** An update: what changed, by property path (sku, storageSizeGB, highAvailability.mode, tags, ...). Stored flat. */
     record Update(Map<String, String> changes) implements OperationDetail {
         public Update {
-            changes = Map.copyOf(changes);
+            changes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(changes)); // in the order they changed
         }
     }
 

@@ -62,6 +62,7 @@ public class OperationLedger {
     void retryAfter(UUID operationId, Duration backoff, String reason) {
         OperationEntity o = held(operationId);
         o.leaseUntil = clock.instant().plus(backoff);
+        o.leaseOwner = null; // given back until the backoff ends (a renewal meanwhile must not shorten or stretch it)
         o.step = "Retrying after: " + reason;
     }
 
@@ -75,6 +76,8 @@ public class OperationLedger {
             return false;
         }
         o.leaseUntil = clock.instant().plus(after);
+        // given back: no worker holds it until one claims it again (a renewal meanwhile must not stretch the wait)
+        o.leaseOwner = null;
         if (step != null) {
             o.step = step;
         }

@@ -78,7 +78,7 @@ public class OperationRunner {
         try {
             renewLeases();
             while (running.size() < config.operationWorkers()) {
-                UUID id = claim();
+                UUID id = claim(running);
                 if (id == null) {
                     return;
                 }
@@ -86,7 +86,7 @@ public class OperationRunner {
                 workers.submit(() -> {
                     try {
                         // a step that waits for something comes back then; meanwhile the worker takes other operations
-                        steps.run(id).ifPresent(after -> timer.schedule(poller::nudge, after.toMillis() + 20, TimeUnit.MILLISECONDS));
+                        steps.run(id).ifPresent(this::lookAgainAfter);
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "operation %s stopped unexpectedly; it resumes when its lease runs out", id);
                     } finally {
@@ -97,6 +97,14 @@ public class OperationRunner {
             }
         } catch (RuntimeException e) {
             LOG.warnf("operations not looked at: %s", e.getMessage());
+        }
+    }
+
+    private void lookAgainAfter(Duration after) {
+        try {
+            timer.schedule(poller::nudge, after.toMillis() + 20, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the operation resumes from its checkpoint on the next start
         }
     }
 
@@ -115,14 +123,18 @@ public class OperationRunner {
                 .executeUpdate());
     }
 
-    /** Leases the oldest runnable operation, or returns null. */
-    UUID claim() {
+    /**
+     * Leases the oldest runnable operation, or returns null; never one of {@code busy} (a worker of this replica may
+     * still be finishing its previous run after giving it back).
+     */
+    UUID claim(Set<UUID> busy) {
+        List<UUID> excluded = busy.isEmpty() ? List.of(new UUID(0, 0)) : List.copyOf(busy);
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object> ids = em.createNativeQuery("""
                     UPDATE operations SET lease_until = ?1, lease_owner = ?3 WHERE id = (
                       SELECT o.id FROM operations o
-                       WHERE o.status = 'InProgress' AND (o.lease_until IS NULL OR o.lease_until < ?2)
+                       WHERE o.status = 'InProgress' AND (o.lease_until IS NULL OR o.lease_until < ?2) AND o.id NOT IN (?4)
                          AND NOT EXISTS (SELECT 1 FROM operations p WHERE p.server_id = o.server_id
                                           AND p.status = 'InProgress' AND (p.started_at, p.id) < (o.started_at, o.id))
                        ORDER BY o.started_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
@@ -130,6 +142,7 @@ public class OperationRunner {
                     .setParameter(1, clock.instant().plus(LEASE))
                     .setParameter(2, clock.instant())
                     .setParameter(3, OWNER)
+                    .setParameter(4, excluded)
                     .getResultList();
             return ids.isEmpty() ? null : (UUID) ids.get(0);
         });

@@ -74,6 +74,7 @@ public class OperationSteps {
     public Optional<Duration> run(UUID operationId) {
         OperationEntity op = QuarkusTransaction.requiringNew().call(() -> OperationEntity.findById(operationId));
         if (op == null || op.status.done()) {
+            announced.remove(operationId);
             return Optional.empty();
         }
         if (!Integer.valueOf(op.attempts).equals(announced.put(op.id, op.attempts))) {
@@ -116,6 +117,16 @@ public class OperationSteps {
         return Optional.empty();
     }
 
+    /** The parameters before a failed change (restored then); none when its detail cannot be read. */
+    private String previousParameters(OperationEntity op) {
+        try {
+            return ctx.detail(op, OperationDetail.ApplyConfiguration.class).previousParameters();
+        } catch (RuntimeException e) {
+            LOG.warnf("operation %s: its detail is unreadable (%s): nothing to roll back", op.id, e.getMessage());
+            return null;
+        }
+    }
+
     /**
      * Ends the operation as Failed. A server whose creation failed is removed with its instance:
      * nothing half-made stays; when its instance cannot be removed now, the server is kept as
@@ -124,8 +135,9 @@ public class OperationSteps {
      */
     private void fail(OperationEntity op, String code, String message) {
         announced.remove(op.id);
-        LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
+        // still this worker's (not ended meanwhile, e.g. by ha-service's report): else LeaseLost, and nothing is logged as failed
         QuarkusTransaction.requiringNew().run(() -> OperationLedger.held(op.id));
+        LOG.errorf("operation %s: %s of server %s failed: %s", op.id, op.kind, op.serverName, message);
         boolean instanceGone = true;
         if (op.kind == OperationKind.Create) {
             ServerEntity s = QuarkusTransaction.requiringNew().call(() -> ServerEntity.findById(op.serverId));
@@ -141,8 +153,9 @@ public class OperationSteps {
         }
         boolean removeServer = instanceGone;
         QuarkusTransaction.requiringNew().run(() -> {
-            ServerEntity s = ServerEntity.lockById(op.serverId);
+            // the operation before its server, as ha-service's listener locks them: no deadlock between the two
             OperationEntity o = OperationLedger.held(op.id);
+            ServerEntity s = ServerEntity.lockById(op.serverId);
             ledger.failed(o, code, message);
             if (s == null) {
                 return;
@@ -160,8 +173,7 @@ public class OperationSteps {
             } else {
                 s.state = ServerLifecycle.failed(op.kind, s.state);
             }
-            String previous = op.kind == OperationKind.ApplyConfiguration
-                    ? ctx.detail(op, OperationDetail.ApplyConfiguration.class).previousParameters() : null;
+            String previous = op.kind == OperationKind.ApplyConfiguration ? previousParameters(op) : null;
             if (previous != null && s.state != ServerState.Dropping) {
                 s.parameters = previous;
                 operations.start(s, OperationKind.ApplyConfiguration, new OperationDetail.ApplyConfiguration(null, null, true));

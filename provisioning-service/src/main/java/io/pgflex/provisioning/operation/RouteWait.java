@@ -24,6 +24,15 @@ public record RouteWait(long generation, boolean routable, boolean pgBouncer, In
     public record Decision(Next next, String reason) {
     }
 
+    /**
+     * How long to wait before asking again, {@code now} being that long into the wait: 100 ms at first, growing with
+     * the wait to 1 s (many operations waiting on a router that is down do not ask it ten times a second each).
+     */
+    public java.time.Duration pollAfter(java.time.Duration routerWait, Instant now) {
+        long waited = Math.max(0, routerWait.toMillis() - java.time.Duration.between(now, until).toMillis());
+        return java.time.Duration.ofMillis(Math.min(1000, Math.max(100, waited / 5)));
+    }
+
     /** Pure: given what the router says (null: it did not answer) and the time, finish or look again. */
     public Decision decide(RouteStatus route, Instant now) {
         String why;

@@ -129,7 +129,7 @@ public class StepContext {
         }
         RouteWait.Decision d = wait.decide(route, clock.instant());
         if (d.next() == RouteWait.Next.WAIT) {
-            return new StepResult.Later(ROUTE_POLL, null);
+            return new StepResult.Later(wait.pollAfter(config.endpoint().routerWait(), clock.instant()), null);
         }
         if (d.next() == RouteWait.Next.GIVE_UP) {
             LOG.warnf("server %s: %s", op.serverName, d.reason());
@@ -137,9 +137,6 @@ public class StepContext {
         finish.run();
         return StepResult.done();
     }
-
-    /** How often a step waiting for the router asks again. */
-    static final java.time.Duration ROUTE_POLL = java.time.Duration.ofMillis(100);
 
     /** Whether the endpoint should lead somewhere once the operation is done: the server runs and admits clients. */
     public static boolean routable(Target target) {

@@ -36,4 +36,17 @@ class RouteWaitTest {
         assertEquals(expected, d.next(), why);
         assertTrue(d.reason().contains(reasonContains.strip()), d.reason());
     }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', value = {
+            "0  | 100  | just started: ask again soon (the router usually has it within a second)",
+            "2  | 400  | two seconds in: less often",
+            "10 | 1000 | a router that has been away for long: once a second, no more",
+    })
+    void pollAfter(int secondsWaited, long expectedMillis, String why) {
+        RouteWait wait = new RouteWait(5, true, false, UNTIL, 0, null, null);
+        java.time.Duration routerWait = java.time.Duration.ofSeconds(30);
+
+        assertEquals(expectedMillis, wait.pollAfter(routerWait, UNTIL.minus(routerWait).plusSeconds(secondsWaited)).toMillis(), why);
+    }
 }
