@@ -72,11 +72,13 @@ class BackupBench {
                  "engineVersion":"15","skuName":"Standard_B2s","storageSizeGb":32,"adminLogin":"bench",
                  "parameters":{},"firewallRules":[],"publicNetworkAccess":false,"desiredState":"Running"}"""
                 .formatted(UUID.randomUUID());
+        // a scratch instance named as backup-service's restore drills are: the only restores the agent lets it make
+        String scratch = "drill-" + UUID.randomUUID().toString().substring(0, 8);
         JsonPath restored = agent().body("{\"spec\":" + spec + ",\"sourceServerId\":\"" + serverId + "\",\"scratch\":true}")
-                .put("/agent/v1/instances/bench-restore/restore").then().statusCode(200).extract().jsonPath();
+                .put("/agent/v1/instances/" + scratch + "/restore").then().statusCode(200).extract().jsonPath();
         double pgflexRestore = restored.getLong("downloadMillis") / 1000.0;
         double pgflexRestoreTotal = restored.getLong("durationMillis") / 1000.0;
-        agent().delete("/agent/v1/instances/bench-restore").then().statusCode(200);
+        agent().delete("/agent/v1/instances/" + scratch).then().statusCode(200);
 
         // pgBackRest, on the same data
         Path br = work.resolve("pgbackrest");
