@@ -63,12 +63,13 @@ public final class LocalStack {
 
     /** Every process of the stack but the broker, the control-plane PostgreSQL and the gateway. */
     public List<Component> components() {
+        Topology t = topology();
         List<Component> all = new ArrayList<>();
         for (String m : SERVICES) {
-            all.add(service(m));
+            all.add(service(t, m));
         }
-        for (AgentSpec a : topology().agents()) {
-            all.add(agent(a));
+        for (AgentSpec a : t.agents()) {
+            all.add(agent(t, a));
         }
         return all;
     }
@@ -82,8 +83,7 @@ public final class LocalStack {
         };
     }
 
-    private Component service(String module) {
-        Topology t = topology();
+    private Component service(Topology t, String module) {
         Path pki = home.resolve("pki");
         String db = module.replace("-service", "");
         int port = ports.port(db.toUpperCase(java.util.Locale.ROOT) + "_PORT");
@@ -109,8 +109,7 @@ public final class LocalStack {
         return new Component(module, module, launch, file);
     }
 
-    private Component agent(AgentSpec a) {
-        Topology t = topology();
+    private Component agent(Topology t, AgentSpec a) {
         String configName = "node-agent-" + (a.id().startsWith("agent-") ? a.id().substring("agent-".length()) : a.id());
         Settings file = new Settings().comment("written by ./pgflex up (io.pgflex.launcher.ServiceSettings): secrets in files only")
                 .putAll(ServiceSettings.tls(home.resolve("pki"), a.identity()))

@@ -60,6 +60,14 @@ public sealed interface OperationDetail {
     record Delete(String reason) implements OperationDetail {
     }
 
+    /** Refuses {@code type} for an operation of {@code kind} unless it is the kind's detail type (a programming error). */
+    static void requireTypeOf(OperationKind kind, Class<?> type) {
+        if (typeOf(kind) != type) {
+            throw new IllegalArgumentException("an operation " + kind + " carries " + typeOf(kind).getSimpleName() + ", not "
+                    + type.getSimpleName());
+        }
+    }
+
     /** The detail type of an operation kind. */
     static Class<? extends OperationDetail> typeOf(OperationKind kind) {
         return switch (kind) {

@@ -31,10 +31,7 @@ public final class OperationDetails {
      * ({@link OperationDetail#typeOf}): asking a restart for a database's detail is a programming error.
      */
     public static <T extends OperationDetail> T read(ObjectMapper json, OperationKind kind, String stored, Class<T> type) {
-        if (OperationDetail.typeOf(kind) != type) {
-            throw new IllegalArgumentException("an operation " + kind + " carries " + OperationDetail.typeOf(kind).getSimpleName()
-                    + ", not " + type.getSimpleName());
-        }
+        OperationDetail.requireTypeOf(kind, type);
         String text = stored == null || stored.isBlank() ? "{}" : stored;
         try {
             if (type == OperationDetail.Update.class) {

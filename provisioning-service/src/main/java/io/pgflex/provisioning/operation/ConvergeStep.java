@@ -3,11 +3,9 @@ package io.pgflex.provisioning.operation;
 import io.pgflex.provisioning.model.OperationDetail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.InstanceStatus;
-import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.ServerStarted;
 import io.pgflex.contracts.events.ServerStopped;
 import io.pgflex.contracts.events.ServerUpdated;
-import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.provisioning.model.OperationEntity;
 import io.pgflex.provisioning.model.OperationKind;
 import io.pgflex.provisioning.model.ServerEntity;
@@ -33,16 +31,14 @@ public class ConvergeStep implements OperationStep {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Endpoints endpoints;
     private final StepContext ctx;
     private final OperationLedger ledger;
 
-    public ConvergeStep(AgentClients agents, Outbox outbox, ObjectMapper json, Clock clock, Endpoints endpoints, StepContext ctx, OperationLedger ledger) {
+    public ConvergeStep(AgentClients agents, Outbox outbox, ObjectMapper json, Clock clock, StepContext ctx, OperationLedger ledger) {
         this.agents = agents;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
-        this.endpoints = endpoints;
         this.ctx = ctx;
         this.ledger = ledger;
     }
@@ -72,12 +68,7 @@ public class ConvergeStep implements OperationStep {
             OperationEntity held = OperationLedger.held(op.id);
             ServerEntity s = ctx.server(op);
             StepContext.record(s, status);
-            EndpointUpdated route = endpoints.route(s, op.id.toString());
-            outbox.publish(route);
-            RouteWait wait = ctx.routeWait(route.generation(), StepContext.routable(target),
-                    StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()), elapsed, archivedUntil, null);
-            ctx.storeRouteWait(held, wait);
-            return wait;
+            return ctx.publishRoute(held, s, target, elapsed, archivedUntil, null);
         });
     }
 

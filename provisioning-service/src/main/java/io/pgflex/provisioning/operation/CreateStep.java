@@ -2,9 +2,7 @@ package io.pgflex.provisioning.operation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgflex.contracts.agent.InstanceStatus;
-import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.ServerProvisioned;
-import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.provisioning.model.OperationEntity;
 import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.model.ServerLifecycle;
@@ -30,17 +28,15 @@ public class CreateStep implements OperationStep {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Endpoints endpoints;
     private final StepContext ctx;
     private final OperationLedger ledger;
 
-    public CreateStep(AgentClients agents, Placement placement, Outbox outbox, ObjectMapper json, Clock clock, Endpoints endpoints, StepContext ctx, OperationLedger ledger) {
+    public CreateStep(AgentClients agents, Placement placement, Outbox outbox, ObjectMapper json, Clock clock, StepContext ctx, OperationLedger ledger) {
         this.agents = agents;
         this.placement = placement;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
-        this.endpoints = endpoints;
         this.ctx = ctx;
         this.ledger = ledger;
     }
@@ -71,13 +67,7 @@ public class CreateStep implements OperationStep {
             ledger.progress(op.id, "ConfiguringEndpoint", 80);
             ServerEntity s = ctx.server(op);
             StepContext.record(s, status);
-            EndpointUpdated route = endpoints.route(s, op.id.toString());
-            outbox.publish(route);
-            RouteWait wait = ctx.routeWait(route.generation(), StepContext.routable(target),
-                    StepContext.routable(target) && StepContext.pgBouncer(target.spec().parameters()), 0, null,
-                    restored != null ? restored.restoredLsn() : null);
-            ctx.storeRouteWait(OperationLedger.held(op.id), wait);
-            return wait;
+            return ctx.publishRoute(OperationLedger.held(op.id), s, target, 0, null, restored != null ? restored.restoredLsn() : null);
         });
     }
 

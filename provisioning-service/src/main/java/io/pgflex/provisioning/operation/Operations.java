@@ -34,9 +34,7 @@ public class Operations {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public OperationEntity start(ServerEntity server, OperationKind kind, OperationDetail detail) {
-        if (OperationDetail.typeOf(kind) != detail.getClass()) {
-            throw new IllegalArgumentException("an operation " + kind + " carries " + OperationDetail.typeOf(kind).getSimpleName());
-        }
+        OperationDetail.requireTypeOf(kind, detail.getClass());
         OperationEntity op = new OperationEntity();
         op.id = UUID.randomUUID();
         op.subscriptionId = server.subscriptionId;

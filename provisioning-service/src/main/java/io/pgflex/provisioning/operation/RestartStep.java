@@ -63,10 +63,9 @@ public class RestartStep implements OperationStep {
             OperationEntity held = OperationLedger.held(op.id);
             ServerEntity server = ctx.server(op);
             StepContext.record(server, status);
-            RouteWait wait = ctx.routeWait(0, server.publicNetworkAccess,
-                    server.publicNetworkAccess && StepContext.pgBouncer(InstanceSpecs.parameters(server, json)), 0, null, null);
-            ctx.storeRouteWait(held, wait);
-            return wait;
+            // the route is unchanged (generation 0: any): the wait is for the restarted instance behind it
+            return ctx.storeRouteWait(held, ctx.routeWait(0, server.publicNetworkAccess,
+                    server.publicNetworkAccess && StepContext.pgBouncer(InstanceSpecs.parameters(server, json)), 0, null, null));
         });
     }
 

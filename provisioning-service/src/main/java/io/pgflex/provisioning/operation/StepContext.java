@@ -8,8 +8,10 @@ import io.pgflex.contracts.agent.InstanceSpec;
 import io.pgflex.contracts.agent.InstanceStatus;
 import io.pgflex.contracts.agent.NodeAgentApi;
 import io.pgflex.contracts.agent.RouteStatus;
+import io.pgflex.contracts.events.EndpointUpdated;
 import io.pgflex.contracts.events.PgflexEvent;
 import io.pgflex.provisioning.ProvisioningConfig;
+import io.pgflex.provisioning.endpoint.Endpoints;
 import io.pgflex.provisioning.model.OperationEntity;
 import io.pgflex.provisioning.model.ServerEntity;
 import io.pgflex.provisioning.model.ServerLifecycle;
@@ -37,6 +39,7 @@ public class StepContext {
     private static final Logger LOG = Logger.getLogger(StepContext.class);
 
     private final AgentClients agents;
+    private final Endpoints endpoints;
     private final Outbox outbox;
     private final ObjectMapper json;
     private final ProvisioningConfig config;
@@ -44,7 +47,8 @@ public class StepContext {
     private final OperationLedger ledger;
 
     public StepContext(AgentClients agents, Outbox outbox, ObjectMapper json, ProvisioningConfig config, Clock clock,
-                       OperationLedger ledger) {
+                       OperationLedger ledger, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.agents = agents;
         this.outbox = outbox;
         this.json = json;
@@ -112,8 +116,23 @@ public class StepContext {
     }
 
     /** Stores the wait on the held operation, inside the transaction that publishes the route it waits for. */
-    public void storeRouteWait(OperationEntity held, RouteWait wait) {
+    public RouteWait storeRouteWait(OperationEntity held, RouteWait wait) {
         held.checkpoint = toJson(wait);
+        return wait;
+    }
+
+    /**
+     * Publishes the server's route and stores on the held operation the wait for the router to take it in (inside the
+     * caller's transaction: the route and the checkpoint commit together). {@code elapsedMillis}, {@code archivedUntil}
+     * and {@code restoredLsn} are what the step's end needs of the work before.
+     */
+    public RouteWait publishRoute(OperationEntity held, ServerEntity s, Target target, long elapsedMillis, Instant archivedUntil,
+                                  String restoredLsn) {
+        EndpointUpdated route = endpoints.route(s, held.id.toString());
+        outbox.publish(route);
+        boolean routable = routable(target);
+        return storeRouteWait(held, routeWait(route.generation(), routable, routable && pgBouncer(target.spec().parameters()),
+                elapsedMillis, archivedUntil, restoredLsn));
     }
 
     /**
