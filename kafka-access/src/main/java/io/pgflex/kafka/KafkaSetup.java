@@ -176,7 +176,9 @@ public final class KafkaSetup {
             return;
         }
         if (args.length == 5 && args[0].equals("try-write")) {
-            System.exit(tryWrite(args[1], args[2].equals("-") ? null : Path.of(args[2]), Path.of(args[3]), args[4]));
+            WriteAttempt attempt = tryWrite(args[1], args[2].equals("-") ? null : Path.of(args[2]), Path.of(args[3]), args[4]);
+            System.out.println(attempt.detail());
+            System.exit(attempt.outcome().exitCode);
         }
         System.err.println("usage: KafkaSetup broker-config PORT CONTROLLER_PORT DATA_DIR BROKER_PEM CA\n"
                 + "       KafkaSetup apply BOOTSTRAP ADMIN_PEM CA [--agents a,b] [--partitions N] [--replication-factor N]\n"
@@ -184,12 +186,26 @@ public final class KafkaSetup {
         System.exit(2);
     }
 
+    /** What became of a write: exit codes of {@code try-write} 0, 3, 4 and 1. */
+    public enum WriteOutcome {
+        WRITTEN(0), REFUSED_BY_ACLS(3), REFUSED_AT_HANDSHAKE(4), FAILED(1);
+
+        final int exitCode;
+
+        WriteOutcome(int exitCode) {
+            this.exitCode = exitCode;
+        }
+    }
+
+    public record WriteAttempt(WriteOutcome outcome, String detail) {
+    }
+
     /**
      * Tries to write one record (type pgflex.SelfCheck, which no consumer handles) as the holder of
      * {@code pem} (null: no certificate). For checks that a component may not write a topic: a
      * written record means the boundary is open, and the record is dead-lettered by its consumers.
      */
-    static int tryWrite(String bootstrap, Path pem, Path ca, String topic) {
+    public static WriteAttempt tryWrite(String bootstrap, Path pem, Path ca, String topic) {
         Map<String, Object> c = new HashMap<>(KafkaTls.client(pem, ca));
         c.put("bootstrap.servers", bootstrap);
         c.put("max.block.ms", 10_000);
@@ -202,21 +218,17 @@ public final class KafkaSetup {
             var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(topic, "pgflex-self-check", new byte[0]);
             record.headers().add("ce_type", "pgflex.SelfCheck".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             producer.send(record).get(15, TimeUnit.SECONDS);
-            System.out.println("written to " + topic);
-            return 0;
+            return new WriteAttempt(WriteOutcome.WRITTEN, "written to " + topic);
         } catch (Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof org.apache.kafka.common.errors.AuthorizationException) {
-                    System.out.println("refused by the ACLs: " + t.getMessage());
-                    return 3;
+                    return new WriteAttempt(WriteOutcome.REFUSED_BY_ACLS, "refused by the ACLs: " + t.getMessage());
                 }
                 if (t instanceof org.apache.kafka.common.errors.AuthenticationException) {
-                    System.out.println("refused at the TLS handshake: " + t.getMessage());
-                    return 4;
+                    return new WriteAttempt(WriteOutcome.REFUSED_AT_HANDSHAKE, "refused at the TLS handshake: " + t.getMessage());
                 }
             }
-            System.out.println("failed: " + e);
-            return 1;
+            return new WriteAttempt(WriteOutcome.FAILED, "failed: " + e);
         }
     }
 

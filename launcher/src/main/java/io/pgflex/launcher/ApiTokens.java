@@ -2,6 +2,8 @@ package io.pgflex.launcher;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -61,6 +63,26 @@ public final class ApiTokens {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("could not sign a token", e);
         }
+    }
+
+    /**
+     * A token of the stack under {@code home}: signed with its current key ({@code secrets/jwt/current}), for its tenant
+     * ({@code secrets/jwt/tenant}). Refuses with a sentence when {@code ./pgflex up} has not made them yet.
+     */
+    public static String mintWithStackKey(Path home, String user, String subscription, String role, Duration lifetime) {
+        Path jwt = home.resolve("secrets/jwt");
+        Path current = jwt.resolve("current");
+        Path tenantFile = jwt.resolve("tenant");
+        if (!Files.isRegularFile(current)) {
+            throw new IllegalArgumentException("no signing key in " + home + ": run ./pgflex up first");
+        }
+        String tenant = Files.isRegularFile(tenantFile) ? StackSecrets.read(tenantFile).strip() : "";
+        if (tenant.isEmpty()) {
+            throw new IllegalArgumentException("no tenant id in " + tenantFile + ": run ./pgflex up first");
+        }
+        String kid = StackSecrets.read(current).strip();
+        PrivateKey key = readPrivate(StackSecrets.read(jwt.resolve(kid + ".key")));
+        return mint(new Claims(user, tenant, Map.of(subscription, role), lifetime), kid, key, Instant.now());
     }
 
     /** The JWK set of these public keys, by key id (what the services trust). */

@@ -63,9 +63,7 @@ public final class Launcher {
     }
 
     private StackPorts resolvePorts() {
-        Path file = home.resolve("ports.env");
-        Map<String, String> remembered = Files.isRegularFile(file) ? StackPorts.parse(StackSecrets.read(file)) : Map.of();
-        return StackPorts.resolve(env, remembered);
+        return StackPorts.forHome(home, env);
     }
 
     private String ports(String[] args) {
@@ -157,20 +155,8 @@ public final class Launcher {
         if (!hours.matches("[0-9]{1,4}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 24) {
             throw new IllegalArgumentException("--hours must be 1 to 24 (the API refuses tokens that live longer)");
         }
-        Path current = jwtDir().resolve("current");
-        Path tenantFile = jwtDir().resolve("tenant");
-        if (!Files.isRegularFile(current)) {
-            throw new IllegalArgumentException("no signing key in " + home + ": run ./pgflex up first");
-        }
-        String tenant = Files.isRegularFile(tenantFile) ? StackSecrets.read(tenantFile).strip() : "";
-        if (tenant.isEmpty()) {
-            throw new IllegalArgumentException("no tenant id in " + tenantFile + ": run ./pgflex up first");
-        }
-        String kid = StackSecrets.read(current).strip();
-        var key = ApiTokens.readPrivate(StackSecrets.read(jwtDir().resolve(kid + ".key")));
         String user = env.get("USER") == null || env.get("USER").isBlank() ? "local" : env.get("USER");
-        return ApiTokens.mint(new ApiTokens.Claims(user, tenant, Map.of(subscription, role),
-                Duration.ofHours(Integer.parseInt(hours))), kid, key, Instant.now());
+        return ApiTokens.mintWithStackKey(home, user, subscription, role, Duration.ofHours(Integer.parseInt(hours)));
     }
 
     private static byte[] randomBytes(int n) {

@@ -69,6 +69,13 @@ public final class StackPorts {
         return new StackPorts(v);
     }
 
+    /** The ports of the stack under {@code home}: its ports.env (if it was started before) over {@code env}. */
+    public static StackPorts forHome(java.nio.file.Path home, Map<String, String> env) {
+        java.nio.file.Path file = home.resolve("ports.env");
+        Map<String, String> remembered = java.nio.file.Files.isRegularFile(file) ? parse(StackSecrets.read(file)) : Map.of();
+        return resolve(env, remembered);
+    }
+
     /** The same with the layout a start chose ({@code ./pgflex up --hosts} or {@code --loopback}). */
     public StackPorts withLayout(String layout) {
         Map<String, String> v = new LinkedHashMap<>(values);

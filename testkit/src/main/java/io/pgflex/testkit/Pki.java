@@ -1,30 +1,20 @@
 package io.pgflex.testkit;
 
+import io.pgflex.launcher.PemTls;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.config.SSLConfig;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The platform PKI of a test JVM: one CA in a scratch directory and one certificate per component
@@ -32,7 +22,6 @@ import javax.net.ssl.TrustManagerFactory;
  * stack's with. Tests present these certificates exactly as the components do.
  */
 public final class Pki {
-    private static final char[] NO_PASSWORD = new char[0];
     private static Path dir;
 
     private Pki() {
@@ -109,26 +98,7 @@ public final class Pki {
 
     /** A client that trusts only the platform CA and shows {@code name}'s certificate (null: none). */
     public static SSLContext sslContext(String name) {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("pgflex-ca", certificates(ca()).get(0));
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            KeyManagerFactory kmf = null;
-            if (name != null) {
-                KeyStore keys = KeyStore.getInstance("PKCS12");
-                keys.load(null, null);
-                keys.setKeyEntry(name, privateKey(key(name)), NO_PASSWORD, certificates(cert(name)).toArray(Certificate[]::new));
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, NO_PASSWORD);
-            }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("test PKI: " + e.getMessage(), e);
-        }
+        return name == null ? PemTls.sslContext(ca(), null, null) : PemTls.sslContext(ca(), cert(name), key(name));
     }
 
     /** RestAssured calls to {@code baseUrl} (https) as {@code name} (null: without a client certificate). */
@@ -138,17 +108,6 @@ public final class Pki {
                 org.apache.http.conn.ssl.SSLSocketFactory.STRICT_HOSTNAME_VERIFIER);
         return RestAssured.given().spec(new RequestSpecBuilder().setBaseUri(baseUrl)
                 .setConfig(RestAssured.config().sslConfig(SSLConfig.sslConfig().sslSocketFactory(factory))).build());
-    }
-
-    private static List<Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-        }
-    }
-
-    private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
-        String b64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
     }
 
     private static void run(String... args) {
