@@ -2,6 +2,7 @@ package io.pgflex.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgflex.testkit.Pki;
 import java.io.IOException;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A service process as the platform runs it (production profile) takes callers only with a
- * certificate of the platform CA: the gateway shows its own, and so must anybody else who reaches a
- * service's port directly.
+ * certificate of the platform CA, and of those only the gateway's and the operator's: the gateway shows its
+ * own, a component that holds another certificate of the same CA is refused.
  */
 class ServiceTrustIT {
 
@@ -35,5 +36,14 @@ class ServiceTrustIT {
     @Test
     void aServiceAnswersTheGatewaysCertificate() throws Exception {
         assertEquals(200, health("gateway").statusCode());
+    }
+
+    @Test
+    void aServiceRefusesTheCertificateOfAComponentThatDoesNotCallIt() throws Exception {
+        // given a certificate of the same CA, held by a component that has no business calling provisioning-service
+        // when it calls, then it is refused before any route, saying why
+        HttpResponse<String> answer = health("monitoring-service");
+        assertEquals(403, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("not one that calls this service"), answer.body());
     }
 }

@@ -1,6 +1,7 @@
 package io.pgflex.agent.api;
 
 import io.pgflex.agent.archive.WalArchive;
+import io.pgflex.contracts.tls.PeerIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -8,14 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Map;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -37,7 +31,7 @@ public class AgentAuthFilter {
     public Response check(ContainerRequestContext request, HttpServerRequest http) {
         // decided on the path as sent: what the router matches, not a decoded form of it
         String path = http.path();
-        String identity = identity(http.sslSession());
+        String identity = PeerIdentity.of(http.sslSession());
         // a WAL call's token counts only for the instance the path names (AgentAccess's own reading of the path)
         String walInstance = AgentAccess.walInstance(path);
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -57,26 +51,5 @@ public class AgentAuthFilter {
                 .entity(Map.of("error", Map.of("code", anonymous ? "AuthenticationFailed" : "AuthorizationFailed",
                         "message", decision.reason())))
                 .build();
-    }
-
-    /** The common name of the verified client certificate, or null when the caller showed none. */
-    static String identity(SSLSession session) {
-        if (session == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
-                return null;
-            }
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-            return null;
-        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
-            return null;
-        }
     }
 }
