@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *   signing-key           a new API token signing key; prints its key id
  *   jwks                  secrets/jwks.json: every signing key's public half
  *   token --subscription ID [--role Owner|Contributor|Reader] [--hours N]
+ *   controldb-hba         the control-plane PostgreSQL's pg_hba.conf
+ *   controldb-sql         psql input making each service's role and database (the superuser runs it)
  * </pre>
  * {@code $PGFLEX_HOME} names the stack's directory. Exit 2 on a usage error, with one line saying why.
  */
@@ -40,7 +42,7 @@ public final class Launcher {
     public static void main(String[] args) {
         String home = System.getenv("PGFLEX_HOME");
         if (home == null || home.isBlank() || args.length == 0) {
-            System.err.println("usage: PGFLEX_HOME=... launcher ports|config|signing-key|jwks|token ...");
+            System.err.println("usage: PGFLEX_HOME=... launcher ports|config|signing-key|jwks|token|controldb-hba|controldb-sql ...");
             System.exit(2);
         }
         try {
@@ -58,6 +60,8 @@ public final class Launcher {
             case "signing-key" -> signingKey() + "\n";
             case "jwks" -> jwks();
             case "token" -> token(args) + "\n";
+            case "controldb-hba" -> ControlDb.hba();
+            case "controldb-sql" -> ControlDb.setupSql(LocalStack.SERVICES, new StackSecrets(home.resolve("secrets")));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
     }

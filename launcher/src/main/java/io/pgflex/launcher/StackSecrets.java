@@ -38,6 +38,14 @@ public final class StackSecrets implements LocalStack.Secrets {
         return read(f).strip();
     }
 
+    /** A secret that must exist already (a reader such as the self-check never makes one): refuses with a sentence. */
+    public String existing(String name) {
+        if (!exists(name)) {
+            throw new IllegalStateException("secret " + name + " is missing in " + dir + ": ./pgflex up makes it");
+        }
+        return read(dir.resolve(name)).strip();
+    }
+
     @Override
     public boolean exists(String name) {
         Path f = dir.resolve(name);

@@ -13,17 +13,7 @@ import org.junit.jupiter.api.Test;
 class LocalStackTest {
     private static final Path HOME = Path.of("/srv/pgflex-home");
 
-    private static final LocalStack.Secrets SECRETS = new LocalStack.Secrets() {
-        @Override
-        public String get(String name) {
-            return "secret-of-" + name;
-        }
-
-        @Override
-        public boolean exists(String name) {
-            return false;
-        }
-    };
+    private static final LocalStack.Secrets SECRETS = FakeSecrets.of("secret-of-");
 
     private static LocalStack stack(Map<String, String> env) {
         return new LocalStack(StackPorts.resolve(env, Map.of()), HOME, SECRETS);

@@ -23,6 +23,12 @@ final class Arm {
         return r.json();
     }
 
+    /** The resource, or empty when the API answered anything but 2xx (polls ask again). */
+    Optional<JsonNode> find(String url) {
+        Https.Reply r = https.get(withVersion(url), token);
+        return r.ok() ? Optional.of(r.json()) : Optional.empty();
+    }
+
     /**
      * Starts an operation and waits until it ends; fails unless it ends Succeeded. Says what runs while it waits
      * only through the operation's own status (the self-check prints one line per check).
@@ -34,7 +40,11 @@ final class Arm {
         }
         String status = r.header("Azure-AsyncOperation").orElseThrow(() -> new Failed(what + ": no Azure-AsyncOperation header"));
         JsonNode end = Poll.until(within, what, () -> {
-            JsonNode s = https.get(status, token).json();
+            Https.Reply poll = https.get(status, token);
+            if (!poll.ok()) {
+                throw new Failed(what + ": its status " + status + " answered " + poll.status() + ": " + poll.body());
+            }
+            JsonNode s = poll.json();
             return "InProgress".equals(s.path("status").asText()) ? Optional.empty() : Optional.of(s);
         });
         if (!"Succeeded".equals(end.path("status").asText())) {

@@ -4,6 +4,7 @@ import io.pgflex.contracts.events.Topics;
 import io.pgflex.kafka.KafkaSetup;
 import io.pgflex.kafka.KafkaTls;
 import io.pgflex.launcher.ApiTokens;
+import io.pgflex.launcher.ControlDb;
 import io.pgflex.launcher.LocalStack;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,13 +47,15 @@ final class BoundaryChecks {
         }
         all.add(new Check("a service refuses a caller without a client certificate (mutual TLS; the gateway shows its own)",
                 this::serviceRefusesCallerWithoutCertificate));
+        all.add(new Check("a service refuses another component's certificate (monitoring-service -> provisioning-service: 403)",
+                this::serviceRefusesForeignComponent));
         all.add(new Check("a node agent refuses a caller without a client certificate (401)", this::agentRefusesCallerWithoutCertificate));
         all.add(new Check("a node agent refuses monitoring-service's certificate for a promote (403)", this::agentRefusesForeignAction));
         all.add(new Check("Kafka holds every pgflex topic and its dead-letter topic", this::kafkaHoldsTopics));
         all.add(new Check("Kafka refuses a client without a certificate", this::kafkaRefusesAnonymousWriter));
         all.add(new Check("Kafka refuses monitoring-service a write to pgflex.servers (ACLs)", this::kafkaRefusesForeignWriter));
         for (String service : LocalStack.SERVICES) {
-            String db = service.substring(0, service.indexOf('-'));
+            String db = ControlDb.database(service);
             all.add(new Check(service + "'s role connects to its own database (" + db + ") with sslmode=verify-full",
                     () -> controlDbAdmits(db)));
         }
@@ -110,6 +113,13 @@ final class BoundaryChecks {
         }
     }
 
+    private void serviceRefusesForeignComponent() {
+        int status = stack.as("monitoring-service").get(stack.serviceUrl("provisioning-service") + "/q/health/ready", null).status();
+        if (status != 403) {
+            throw new Failed("provisioning-service answered " + status + " to monitoring-service's certificate");
+        }
+    }
+
     private void agentRefusesCallerWithoutCertificate() {
         int status = anonymous.get(stack.agent("agent-1").url() + "/agent/v1/info", null).status();
         if (status != 401) {
@@ -159,7 +169,7 @@ final class BoundaryChecks {
     }
 
     private Tenant controlDbRole(String role) {
-        return new Tenant(role, stack.secrets.get("controldb-" + role));
+        return new Tenant(role, stack.secrets.existing("controldb-" + role));
     }
 
     private void controlDbAdmits(String db) throws SQLException {

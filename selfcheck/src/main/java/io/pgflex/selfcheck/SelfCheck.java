@@ -22,7 +22,14 @@ public final class SelfCheck {
             System.err.println("usage: PGFLEX_HOME=... SelfCheck PATH_OF_PSQL");
             System.exit(2);
         }
-        Stack stack = new Stack(Path.of(home), System.getenv());
+        Stack stack;
+        try {
+            stack = new Stack(Path.of(home), System.getenv());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         int failed = runAll(new BoundaryChecks(stack).checks());
         if (failed > 0) {
             System.out.println("    the trust boundary does not hold (" + failed + " check(s) failed): no server is created");

@@ -38,7 +38,7 @@ final class ServerRoundTrip {
         this.psql = psql;
         String token = ApiTokens.mintWithStackKey(stack.home, "self-check", SUBSCRIPTION, "Owner", Duration.ofHours(1));
         this.arm = new Arm(stack.as(null), token);
-        this.tenant = new Tenant("selfcheck", "Sc-" + stack.secrets.get("selfcheck-password"));
+        this.tenant = new Tenant("selfcheck", tenantPassword());
     }
 
     List<Check> checks() {
@@ -61,6 +61,9 @@ final class ServerRoundTrip {
     void cleanUp() {
         for (String server : List.copyOf(created)) {
             try {
+                if (arm.find(base(server)).isEmpty()) {
+                    continue;
+                }
                 delete(server);
             } catch (RuntimeException e) {
                 System.out.println("    (could not delete " + server + ": " + e.getMessage() + ")");
@@ -86,7 +89,7 @@ final class ServerRoundTrip {
     }
 
     private String tenantPassword() {
-        return "Sc-" + stack.secrets.get("selfcheck-password");
+        return "Sc-" + stack.secrets.existing("selfcheck-password");
     }
 
     private void admitLoopback(String server) {
@@ -112,15 +115,25 @@ final class ServerRoundTrip {
     }
 
     private void psqlVerifiesServer() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-tA",
-                "host=localhost port=" + port + " dbname=postgres user=selfcheck sslmode=verify-full sslrootcert=" + ca,
-                "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", tenantPassword());
-        pb.environment().put("PGCONNECT_TIMEOUT", "5");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.equals("t")) {
-            throw new Failed("psql with sslmode=verify-full and the published CA, port " + port + ": " + out);
+        Path out = Files.createTempFile(stack.runDir(), "psql-", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-w", "-tA",
+                    "host=localhost port=" + port + " dbname=postgres user=selfcheck sslmode=verify-full sslrootcert=" + ca,
+                    "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().put("PGPASSWORD", tenantPassword());
+            pb.environment().put("PGCONNECT_TIMEOUT", "5");
+            Process p = pb.start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new Failed("psql did not finish within 30 s");
+            }
+            String said = Files.readString(out).strip();
+            if (p.exitValue() != 0 || !said.equals("t")) {
+                throw new Failed("psql with sslmode=verify-full and the published CA, port " + port + ": " + said);
+            }
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 
@@ -136,7 +149,7 @@ final class ServerRoundTrip {
 
     private void standbyIsSynchronous() throws SQLException {
         Poll.until(OPERATION, "the standby of " + name + " becoming synchronous (highAvailability.state Healthy)", () -> {
-            JsonNode ha = arm.get(base(name)).path("properties").path("highAvailability");
+            JsonNode ha = arm.find(base(name)).orElse(Https.JSON.createObjectNode()).path("properties").path("highAvailability");
             return "Healthy".equals(ha.path("state").asText()) ? Optional.of(true) : Optional.empty();
         });
         String sync = tenant.query(port, ca, "SELECT string_agg(sync_state, ',') FROM pg_stat_replication");
@@ -174,7 +187,7 @@ final class ServerRoundTrip {
 
     private void firstBackup() {
         Poll.until(OPERATION, "the first automatic backup of " + name, () -> {
-            for (JsonNode b : arm.get(base(name) + "/backups").path("value")) {
+            for (JsonNode b : arm.find(base(name) + "/backups").map(j -> j.path("value")).orElse(Https.JSON.createArrayNode())) {
                 if ("Completed".equals(b.path("properties").path("state").asText())) {
                     return Optional.of(true);
                 }
@@ -204,8 +217,8 @@ final class ServerRoundTrip {
 
     private void metrics() {
         Poll.until(Duration.ofSeconds(90), "an is_db_alive value of 1 for " + name, () -> {
-            JsonNode answer = arm.get(base(name)
-                    + "/providers/Microsoft.Insights/metrics?" + Arm.VERSION + "&metricnames=is_db_alive&timespan=PT10M&interval=PT1M&aggregation=Maximum");
+            JsonNode answer = arm.find(base(name) + "/providers/Microsoft.Insights/metrics?" + Arm.VERSION
+                    + "&metricnames=is_db_alive&timespan=PT10M&interval=PT1M&aggregation=Maximum").orElse(Https.JSON.createObjectNode());
             return answer.findValues("maximum").stream().anyMatch(v -> v.asDouble() == 1.0) ? Optional.of(true) : Optional.empty();
         });
     }
