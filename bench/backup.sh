@@ -13,6 +13,8 @@ SCALE=${1:-130}
 command -v pgbackrest >/dev/null || { echo "== installing pgbackrest (apt)"; apt-get install -y -qq pgbackrest >/dev/null; }
 LOG=$(mktemp /tmp/pgflex-bench-backup-XXXX.log)
 echo "== pgbench scale $SCALE: pgflex vs pgBackRest vs pg_basebackup vs tar (full log: $LOG)"
+# failsafe adds to the summaries of earlier runs: an old failure would fail this one
+rm -f bench/target/failsafe-reports/failsafe-summary*.xml
 if ./mvnw -B -pl bench verify -Dit.test=BackupBench -Dsurefire.skip=true -Dpgflex.bench.scale="$SCALE" -Dpgflex.test.storage-unit-bytes=1073741824 >"$LOG" 2>&1; then
   grep -E '^(loading|data directory|pgflex|pgBackRest|pg_basebackup|tar|  |RESULT)' "$LOG"
 else

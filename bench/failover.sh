@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 N=${1:-5}
 LOG=$(mktemp /tmp/pgflex-bench-failover-XXXX.log)
 echo "== $N rounds of host loss, PostgreSQL crash, hung host, partition and standby loss (full log: $LOG; services' logs: e2e/target/e2e-logs)"
+# failsafe adds to the summaries of earlier runs: an old failure would fail this one
+rm -f bench/target/failsafe-reports/failsafe-summary*.xml
 if ./mvnw -B -pl bench verify -Dit.test=FailoverBench -Dnetns.test=FailoverBench -Dsurefire.skip=true -Dpgflex.bench.rounds="$N" >"$LOG" 2>&1; then
   grep -E '^(round|HOST_LOSS|POSTGRES_CRASH|HUNG_HOST|PARTITION|STANDBY_LOSS|pgbench|RESULT)' "$LOG"
 else

@@ -12,6 +12,8 @@ SERVERS=${1:-1000}
 MINUTES=${2:-60}
 LOG=$(mktemp /tmp/pgflex-bench-metrics-XXXX.log)
 echo "== $SERVERS servers x $MINUTES minutes + 30 days of one server into monitoring-service (full log: $LOG)"
+# failsafe adds to the summaries of earlier runs: an old failure would fail this one
+rm -f bench/target/failsafe-reports/failsafe-summary*.xml
 if ./mvnw -B -pl bench verify -Dit.test=MetricsBench -Dsurefire.skip=true -Dpgflex.bench.servers="$SERVERS" \
     -Dpgflex.bench.minutes="$MINUTES" >"$LOG" 2>&1; then
   grep -E '^(produced|ingest|reference|rollup|query|RESULT)' "$LOG"

@@ -13,35 +13,62 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** Crashes of the node agent and of provisioning-service lose nothing and leave nothing half-made. */
+/**
+ * Crashes of the node agent and of provisioning-service lose nothing and leave nothing half-made. One behaviour per
+ * test, in this order; the server on agent-1 is made once for the class.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashRecoveryIT {
     static final String SUB = "sub-e2e-crash";
     static final String PASSWORD = "Cr4sh-pass!";
 
-    @Test
-    void agentCrashLeavesPostgresServingAndTheRestartedAgentFindsAndRestartsItsInstances() throws Exception {
+    private static int port;
+
+    /** Given a server on agent-1 (the agent these tests kill) with a row written. */
+    @BeforeAll
+    static void serverWithARowOnAgentOne() throws Exception {
         Stack.start();
-        // on agent-1, the agent this test kills
-        int port = Stack.readyServer(SUB, "crash-agent", Stack.serverBody("15", "appadmin", PASSWORD, "1"));
+        port = Stack.readyServer(SUB, "crash-agent", Stack.serverBody("15", "appadmin", PASSWORD, "1"));
         try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (v text)");
             s.execute("INSERT INTO kept VALUES ('survives')");
         }
-        String serverId = Stack.api(SUB).get(Stack.servers(SUB, "rg-e2e") + "/crash-agent").then().extract().path("id");
+    }
 
-        // the agent dies: PostgreSQL keeps serving, and the endpoint keeps leading to it (the router
-        // ignores an agent-check nobody answers) for longer than the router needs to mark a member down
+    @AfterAll
+    static void agentBackIfATestLeftItDead() {
+        if (!NodeAgentResource.shared().alive()) {
+            NodeAgentResource.crashAndRestart();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void postgresKeepsServingThroughTheEndpointWhileItsAgentIsDown() throws Exception {
+        // when the agent dies
         NodeAgentResource.shared().kill();
+
+        // then PostgreSQL keeps serving, and the endpoint keeps leading to it (the router ignores an agent-check nobody
+        // answers) for longer than the router needs to mark a member down
         await("the endpoint serves while the agent is down").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     try (Connection c = Stack.connect(port, "appadmin", PASSWORD)) {
                         return c.isValid(2);
                     }
                 });
+    }
 
-        // the host "reboots" its PostgreSQL too: the restarted agent finds the instance and starts it again
+    @Test
+    @Order(2)
+    void theRestartedAgentFindsItsStoppedInstanceAndStartsItWithItsData() throws Exception {
+        // given the host "rebooted" its PostgreSQL too (the agent is down: test 1)
         Path instances = NodeAgentResource.dataRoot().resolve("instances");
         Path pgdata;
         try (var dirs = Files.list(instances)) {
@@ -51,27 +78,37 @@ class CrashRecoveryIT {
                 PostgresBinaries.binDir().resolve("pg_ctl").toString(), "-D", pgdata.toString(), "-m", "fast", "-w", "stop"))
                 .redirectErrorStream(true).start();
         assertEquals(0, stop.waitFor(), new String(stop.getInputStream().readAllBytes()));
+
+        // when the agent starts again
         NodeAgentResource.crashAndRestart();
 
+        // then the instance serves its row again
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
                 return rs.next() && rs.getString(1).equals("survives");
             }
         });
-        assertTrue(serverId.endsWith("/crash-agent"));
+    }
+
+    @Test
+    @Order(3)
+    void theServerIsDeletedAfterItsAgentCameBack() throws Exception {
         Stack.expectSucceeded(SUB, Stack.api(SUB).delete(Stack.servers(SUB, "rg-e2e") + "/crash-agent"));
     }
 
     @Test
-    void provisioningCrashDuringCreateIsResumedAfterRestart() throws Exception {
-        Stack.start();
+    @Order(4)
+    void aCreateAcceptedJustBeforeProvisioningCrashesFinishesAfterItsRestart() throws Exception {
+        // given a create accepted
         String base = Stack.servers(SUB, "rg-e2e") + "/crash-prov";
         var accepted = Stack.api(SUB).body(Stack.serverBody("16", "appadmin", PASSWORD)).put(base);
         assertEquals(201, accepted.statusCode(), accepted.asString());
-        // killed right after accepting: the operation is persisted, nothing else may be
+
+        // when provisioning-service is killed right after accepting (the operation is persisted, nothing else may be)
         Stack.crashAndRestartProvisioning();
 
+        // then the operation succeeds and the server is Ready and reachable
         Stack.expectSucceeded(SUB, accepted);
         Stack.api(SUB).get(base).then().statusCode(200).body("properties.state", org.hamcrest.Matchers.equalTo("Ready"));
         Stack.expectSucceeded(SUB, Stack.api(SUB)

@@ -143,19 +143,19 @@ final class Faults {
         int acknowledged;
         boolean broughtBack = false;
         try (Writer writer = new Writer(endpoint, "appadmin", PASSWORD, 4)) {
-            HighAvailabilityIT.awaitProgress(writer, 100, Duration.ofSeconds(30));
+            HaSteps.awaitProgress(writer, 100, Duration.ofSeconds(30));
             writer.resetGap();
             switch (fault) {
-                case HOST_LOSS, STANDBY_LOSS -> HighAvailabilityIT.signal("KILL", hosts.processes(host));
-                case POSTGRES_CRASH -> HighAvailabilityIT.signal("KILL", postgres(agent, instance));
-                case HUNG_HOST -> HighAvailabilityIT.signal("STOP", hosts.processes(host));
+                case HOST_LOSS, STANDBY_LOSS -> HaSteps.signal("KILL", hosts.processes(host));
+                case POSTGRES_CRASH -> HaSteps.signal("KILL", postgres(agent, instance));
+                case HUNG_HOST -> HaSteps.signal("STOP", hosts.processes(host));
                 case PARTITION -> hosts.cut(host);
             }
-            HighAvailabilityIT.awaitProgress(writer, 200, Duration.ofSeconds(60));
+            HaSteps.awaitProgress(writer, 200, Duration.ofSeconds(60));
             outage = writer.longestGapSpan();
             rto = writer.longestGapMillis();
             writer.close();
-            HighAvailabilityIT.assertNothingLost(writer, endpoint, PASSWORD);
+            HaSteps.assertNothingLost(writer, endpoint, PASSWORD);
             acknowledged = writer.count();
             // the clients may be back a moment before ha-service has recorded the swap: wait for the step to end
             await("no failover step under way").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -199,7 +199,7 @@ final class Faults {
      */
     private void assertOldPrimaryTakesNoWrite(Fault fault, String host, String address, int port) throws Exception {
         if (fault == Fault.HUNG_HOST) {
-            HighAvailabilityIT.signal("CONT", hosts.processes(host)); // it wakes up, and must not take a write either
+            HaSteps.signal("CONT", hosts.processes(host)); // it wakes up, and must not take a write either
         }
         List<String> cmd = new ArrayList<>(hosts.exec(host));
         cmd.addAll(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "host=" + address + " port=" + port
@@ -230,7 +230,7 @@ final class Faults {
     private void bringBack(Fault fault, String host, String agent) throws Exception {
         switch (fault) {
             case HOST_LOSS, STANDBY_LOSS -> NodeAgentResource.crashAndRestart(agent);
-            case HUNG_HOST -> HighAvailabilityIT.signal("CONT", hosts.processes(host));
+            case HUNG_HOST -> HaSteps.signal("CONT", hosts.processes(host));
             case PARTITION -> hosts.heal(host);
             case POSTGRES_CRASH -> {
             }

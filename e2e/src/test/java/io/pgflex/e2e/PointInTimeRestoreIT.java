@@ -1,5 +1,17 @@
 package io.pgflex.e2e;
 
+import static io.pgflex.e2e.Restores.PASSWORD;
+import static io.pgflex.e2e.Restores.SUB;
+import static io.pgflex.e2e.Restores.backup;
+import static io.pgflex.e2e.Restores.base;
+import static io.pgflex.e2e.Restores.firstBackup;
+import static io.pgflex.e2e.Restores.ids;
+import static io.pgflex.e2e.Restores.insert;
+import static io.pgflex.e2e.Restores.now;
+import static io.pgflex.e2e.Restores.range;
+import static io.pgflex.e2e.Restores.restore;
+import static io.pgflex.e2e.Restores.restoreBody;
+import static io.pgflex.e2e.Restores.verify;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,228 +19,186 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgflex.testkit.NodeAgentResource;
-import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Backups and point-in-time restore as users get them: automatic and on-demand backups of real
- * servers, restores into new servers to several points (just after a base backup, far into WAL,
- * across an HA failover, from a deleted server), a repository with no plaintext, a damaged backup
- * that verify and restore refuse loudly, and a restore drill.
+ * Backups and point-in-time restore as users get them: automatic and on-demand backups of a real server, restores
+ * into new servers to several points (just after a base backup, far into WAL, from a deleted server), a repository
+ * with no plaintext, a restore drill, and a damaged backup that verify and restore refuse loudly. One behaviour per
+ * test; the source server and its history are made once for the class, and the tests that damage or delete it run
+ * last (in their order).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PointInTimeRestoreIT {
-    static final String SUB = "sub-e2e-pitr";
-    static final String PASSWORD = "Rest0re-pass!";
-    static final String MARKER = "pgflex-e2e-marker-71c3";
+    private static final String SRC = "pitr-src";
+    private static int port;
+    private static String automatic;
+    private static Instant beforeOnDemand;
+    private static Instant justAfterBackup;
+    private static Instant farIntoWal;
 
-    static String base(String name) {
-        return Stack.servers(SUB, "rg-e2e") + "/" + name;
-    }
-
-    static String resourceId(String name) {
-        return base(name);
-    }
-
-    static JsonPath backup(String server, String backup) {
-        return Stack.backupApi(SUB).get(base(server) + "/backups/" + backup).then().statusCode(200).extract().jsonPath();
-    }
-
-    /** The name of the server's first completed backup, once there is one. */
-    static String firstBackup(String server) {
-        return await("a completed backup of " + server).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> Stack.backupApi(SUB).get(base(server) + "/backups").then().statusCode(200).extract().jsonPath()
-                        .<String>getList("value.findAll { it.properties.state == 'Completed' }.name"), l -> !l.isEmpty())
-                .get(0);
-    }
-
-    static void onDemandBackup(String server, String name) {
-        Stack.backupApi(SUB).put(base(server) + "/backups/" + name).then().statusCode(202)
-                .body("properties.backupType", org.hamcrest.Matchers.equalTo("Customer On-Demand"));
-        await("backup " + name).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> backup(server, name).getString("properties.state"), s -> "Completed".equals(s) || "Failed".equals(s));
-        assertEquals("Completed", backup(server, name).getString("properties.state"), backup(server, name).prettify());
-    }
-
-    static void insert(int port, int from, int to) throws SQLException {
-        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO t SELECT g, '" + MARKER + " ' || g FROM generate_series(" + from + ", " + to + ") g");
-        }
-    }
-
-    /** The database's clock now: a point in time between two commits. */
-    static Instant now(int port) throws SQLException {
-        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-            rs.next();
-            return Instant.parse(rs.getString(1));
-        }
-    }
-
-    static List<Integer> ids(int port) throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM t ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
-    }
-
-    static String restoreBody(String source, Instant pointInTime) {
-        return """
-                {"location": "local", "properties": {"createMode": "PointInTimeRestore",
-                 "sourceServerResourceId": "%s", "pointInTimeUTC": "%s"}}""".formatted(resourceId(source), pointInTime);
-    }
-
-    /** Restores {@code source} to {@code t} as {@code name}; returns the new server's endpoint port. */
-    static int restore(String source, Instant t, String name) {
-        Stack.expectSucceeded(SUB, Stack.api(SUB).body(restoreBody(source, t)).put(base(name)));
-        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"properties\":{\"startIpAddress\":\"127.0.0.1\",\"endIpAddress\":\"127.0.0.1\"}}")
-                .put(base(name) + "/firewallRules/local"));
-        return Stack.api(SUB).get(base(name)).then().statusCode(200).extract().path("properties.port");
-    }
-
-    static List<Integer> range(int from, int to) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = from; i <= to; i++) {
-            out.add(i);
-        }
-        return out;
-    }
-
-    @Test
-    void restoresToPointsInTimeAndRefusesDamagedBackups() throws Exception {
-        String src = "pitr-src";
-        int port = Stack.readyServer(SUB, src, Stack.serverBody("16", "appadmin", PASSWORD));
-        String automatic = firstBackup(src);
-        assertEquals("Full", backup(src, automatic).getString("properties.backupType"), "taken without anyone asking");
+    /**
+     * Given a server whose first automatic backup completed, rows 1-100, an on-demand backup "before-b", rows
+     * 101-200 (the point just after that backup), 201-300, several WAL segments of other writes, 301-400 (the point
+     * far into WAL) and 401-500.
+     */
+    @BeforeAll
+    static void serverWithBackupsAndHistory() throws Exception {
+        port = Stack.readyServer(SUB, SRC, Stack.serverBody("16", "appadmin", PASSWORD));
+        automatic = firstBackup(SRC);
         try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
         }
         insert(port, 1, 100);
-        Instant beforeOnDemand = now(port);
-        onDemandBackup(src, "before-b");
+        beforeOnDemand = now(port);
+        Restores.onDemandBackup(SRC, "before-b");
         insert(port, 101, 200);
-        Instant justAfterBackup = now(port);
+        justAfterBackup = now(port);
         insert(port, 201, 300);
-        // far into WAL: several segments of other writes before the next point
         try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 300000) g");
         }
         insert(port, 301, 400);
-        Instant farIntoWal = now(port);
+        farIntoWal = now(port);
         insert(port, 401, 500);
+    }
 
-        String earliest = Stack.api(SUB).get(base(src)).then().statusCode(200).extract().path("properties.backup.earliestRestoreDate");
+    @Test
+    @Order(1)
+    void aNewServerIsBackedUpInFullWithoutAnyoneAsking() throws Exception {
+        // when the server was created (given), then its first backup is a full one nobody asked for
+        assertEquals("Full", backup(SRC, automatic).getString("properties.backupType"));
+    }
+
+    @Test
+    @Order(2)
+    void theServerShowsAnEarliestRestoreDateBeforeItsLatestPoints() throws Exception {
+        // when the server resource is read
+        String earliest = Stack.api(SUB).get(base(SRC)).then().statusCode(200).extract().path("properties.backup.earliestRestoreDate");
+
+        // then it names the earliest restore date, before the points the tests restore to
         assertNotNull(earliest, "the server resource has its earliest restore date");
-        assertTrue(Instant.parse(earliest).isBefore(justAfterBackup));
+        assertTrue(Instant.parse(earliest).isBefore(justAfterBackup), earliest + " is not before " + justAfterBackup);
+    }
 
-        assertEquals(range(1, 200), ids(restore(src, justAfterBackup, "pitr-r1")), "just after a base backup");
-        int r2 = restore(src, farIntoWal, "pitr-r2");
-        assertEquals(range(1, 400), ids(r2), "far into WAL");
-        try (Connection c = Stack.connect(r2, "appadmin", PASSWORD); Statement s = c.createStatement()) {
+    @Test
+    @Order(3)
+    void aRestoreJustAfterABaseBackupHasExactlyTheRowsCommittedBeforeThePoint() throws Exception {
+        // when the server is restored to the point just after the on-demand backup
+        int restored = restore(SRC, justAfterBackup, "pitr-r1");
+
+        // then it holds rows 1-200, not the 201-500 committed later
+        assertEquals(range(1, 200), ids(restored));
+    }
+
+    @Test
+    @Order(4)
+    void aRestoreFarIntoTheWalReplaysEverySegmentUpToThePoint() throws Exception {
+        // when the server is restored to a point several WAL segments after its last backup
+        int restored = restore(SRC, farIntoWal, "pitr-r2");
+
+        // then it holds rows 1-400
+        assertEquals(range(1, 400), ids(restored));
+    }
+
+    @Test
+    @Order(5)
+    void aRestoredServerTakesWritesAndBacksItselfUp() throws Exception {
+        // given the server restored far into the WAL (test 4)
+        int restored = Stack.api(SUB).get(base("pitr-r2")).then().statusCode(200).extract().path("properties.port");
+
+        // when a tenant writes to it
+        try (Connection c = Stack.connect(restored, "appadmin", PASSWORD); Statement s = c.createStatement()) {
             s.execute("INSERT INTO t VALUES (10000, 'a restored server is a normal server')");
         }
-        // a restored server backs itself up from then on
-        firstBackup("pitr-r2");
 
-        // a restore drill of the latest backup passes
-        Stack.backupApi(SUB).post(base(src) + "/restoreDrill").then().statusCode(202);
+        // then it is a normal server: its own first backup completes
+        assertNotNull(firstBackup("pitr-r2"));
+    }
+
+    @Test
+    @Order(6)
+    void aRestoreDrillOfTheLatestBackupReplaysToTheEndOfTheArchive() throws Exception {
+        // when a restore drill is asked for
+        Stack.backupApi(SUB).post(base(SRC) + "/restoreDrill").then().statusCode(202);
+
+        // then it passes on the latest backup, having replayed up to row 500
         await("restore drill").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> backup(src, "before-b").getString("properties.restoreDrill.state"), s -> s != null);
-        assertEquals("Passed", backup(src, "before-b").getString("properties.restoreDrill.state"),
-                backup(src, "before-b").getString("properties.restoreDrill.detail"));
-        assertTrue(backup(src, "before-b").getString("properties.restoreDrill.detail").contains("t=500"),
-                "the drill replayed to the end of the archive: " + backup(src, "before-b").getString("properties.restoreDrill.detail"));
+                .until(() -> backup(SRC, "before-b").getString("properties.restoreDrill.state"), s -> s != null);
+        assertEquals("Passed", backup(SRC, "before-b").getString("properties.restoreDrill.state"),
+                backup(SRC, "before-b").getString("properties.restoreDrill.detail"));
+        assertTrue(backup(SRC, "before-b").getString("properties.restoreDrill.detail").contains("t=500"),
+                "the drill replayed to the end of the archive: " + backup(SRC, "before-b").getString("properties.restoreDrill.detail"));
+    }
 
-        // no plaintext anywhere in the repository
+    @Test
+    @Order(7)
+    void theRepositoryHoldsNoPlaintextOfTheTenantsRows() throws Exception {
+        // given rows carrying a marker in backups and archived WAL
         Path repo = NodeAgentResource.backupRepository();
+
+        // then no file of the repository contains the marker
         try (var files = Files.walk(repo)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(MARKER), "plaintext in " + f);
+                assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(Restores.MARKER), "plaintext in " + f);
             }
         }
+    }
 
-        // verify reads a backup back; a flipped byte fails verify and any restore from it, loudly
-        verify(src, "before-b", "Passed");
-        Path data = largestFile(repo, backup(src, "before-b").getString("properties.repositoryId"));
+    @Test
+    @Order(8)
+    void verifyReadsAnIntactBackupBackAndPasses() throws Exception {
+        verify(SRC, "before-b", "Passed");
+    }
+
+    @Test
+    @Order(9)
+    void aFlippedByteInABackupFailsItsVerification() throws Exception {
+        // given one byte of the backup's largest data file flipped in the repository
+        Path data = Restores.largestFile(NodeAgentResource.backupRepository(), backup(SRC, "before-b").getString("properties.repositoryId"));
         byte[] bytes = Files.readAllBytes(data);
         bytes[bytes.length / 2] ^= 0x20;
         Files.write(data, bytes);
-        verify(src, "before-b", "Failed");
-        var accepted = Stack.api(SUB).body(restoreBody(src, justAfterBackup)).put(base("pitr-r3"));
+
+        // when it is verified, then it fails
+        verify(SRC, "before-b", "Failed");
+    }
+
+    @Test
+    @Order(10)
+    void aRestoreFromTheDamagedBackupFailsAndNamesTheDamage() throws Exception {
+        // given the damaged backup (test 9) is the one a restore to just after it needs
+        // when a restore to that point is asked for
+        var accepted = Stack.api(SUB).body(restoreBody(SRC, justAfterBackup)).put(base("pitr-r3"));
+
+        // then the operation fails, and says the backup is damaged
         assertEquals("Failed", Stack.awaitOperation(SUB, accepted));
         String error = Stack.api(SUB).get(java.net.URI.create(accepted.header("Azure-AsyncOperation")).getPath()
                 + "?api-version=" + Stack.VERSION).then().extract().path("error.message");
         assertTrue(error != null && error.contains("damaged"), "the restore names the damage: " + error);
-
-        // a deleted server stays restorable within its retention (from the automatic backup: the later one is damaged)
-        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base(src)));
-        assertEquals(range(1, 100), ids(restore(src, beforeOnDemand, "pitr-r4")), "restored from a deleted server");
     }
 
     @Test
-    void backupsOfAnHaServerFollowThePrimaryAcrossAFailover() throws Exception {
-        String name = "pitr-ha";
-        int port = Stack.readyServer(SUB, name, """
-                {"location": "local", "sku": {"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
-                 "properties": {"version": "16", "availabilityZone": "2", "administratorLogin": "appadmin",
-                 "administratorLoginPassword": "%s", "highAvailability": {"mode": "ZoneRedundant"}}}""".formatted(PASSWORD));
-        awaitHa(name, "Healthy");
-        firstBackup(name);
-        try (Connection c = Stack.connect(port, "appadmin", PASSWORD); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
-        }
-        insert(port, 1, 100);
-        Stack.expectSucceeded(SUB, Stack.api(SUB).body("{\"restartWithFailover\": true, \"failoverMode\": \"PlannedFailover\"}")
-                .post(base(name) + "/restart"));
-        awaitHa(name, "Healthy");
-        insert(port, 101, 200);
-        Instant afterFailover = now(port);
-        insert(port, 201, 300);
-        // the next backup is taken on the new primary (it would fail on the standby)
-        onDemandBackup(name, "after-failover");
-        assertEquals("2", backup(name, "after-failover").getString("properties.timeline").replace(".0", ""),
-                "taken on the promoted instance's timeline");
-        JsonPath status = Stack.backupApi(SUB).get(base(name) + "/backupStatus").then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of(), status.getList("properties.walGaps"), "the archive has every segment across the failover");
-        assertTrue(status.getInt("properties.timelines") >= 2, status.prettify());
-        // a restore follows the timeline switch: the point lies after the failover, the base backup before it
-        assertEquals(range(1, 200), ids(restore(name, afterFailover, "pitr-ha-r1")));
-    }
+    @Order(11)
+    void aDeletedServerStaysRestorableWithinItsRetention() throws Exception {
+        // given the source server deleted
+        Stack.expectSucceeded(SUB, Stack.api(SUB).delete(base(SRC)));
 
-    static void awaitHa(String name, String state) {
-        await(name + " HA " + state).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                state.equals(Stack.api(SUB).get(base(name)).then().statusCode(200).extract()
-                        .path("properties.highAvailability.state")));
-    }
+        // when it is restored to a point before the damaged backup (from the automatic one)
+        int restored = restore(SRC, beforeOnDemand, "pitr-r4");
 
-    static void verify(String server, String backup, String expected) {
-        Stack.backupApi(SUB).post(base(server) + "/backups/" + backup + "/verify").then().statusCode(202);
-        await("verify " + backup).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> backup(server, backup).getString("properties.verification.state"), s -> !"Running".equals(s));
-        assertEquals(expected, backup(server, backup).getString("properties.verification.state"),
-                backup(server, backup).getString("properties.verification.detail"));
-    }
-
-    /** The largest data file of a backup in the filesystem repository. */
-    static Path largestFile(Path repo, String repositoryId) throws Exception {
-        try (var files = Files.walk(repo)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> f.toString().contains("/backups/" + repositoryId + "/data/base/"))
-                    .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
-        }
+        // then the restore has rows 1-100
+        assertEquals(range(1, 100), ids(restored));
     }
 }
