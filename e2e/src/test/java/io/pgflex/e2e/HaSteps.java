@@ -169,7 +169,11 @@ final class HaSteps {
      * start from a whole stack.
      */
     static void restoreKilledProcesses() {
-        if (!NodeAgentResource.process("agent-2").alive()) {
+        if (!Stack.started()) {
+            return; // the stack never came up: nothing was killed
+        }
+        var agent = NodeAgentResource.process("agent-2");
+        if (agent != null && !agent.alive()) {
             NodeAgentResource.crashAndRestart("agent-2");
         }
         if (!Stack.ha().alive()) {

@@ -121,6 +121,11 @@ final class Stack {
         return provisioning;
     }
 
+    /** Whether {@link #start()} has brought the stack up (tests' clean-up does nothing otherwise). */
+    static synchronized boolean started() {
+        return ha != null && provisioning != null;
+    }
+
     static ServiceProcess ha() {
         start();
         return ha;

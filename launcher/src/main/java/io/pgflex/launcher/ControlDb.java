@@ -1,6 +1,7 @@
 package io.pgflex.launcher;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The control-plane PostgreSQL's access rules and accounts (pure): TLS or nothing over TCP, one database and one
@@ -26,14 +27,14 @@ public final class ControlDb {
     }
 
     /** psql input: each service's role (password from its secret {@code controldb-<db>}) and database, CONNECT for it alone. */
-    public static String setupSql(List<String> services, LocalStack.Secrets secrets) {
+    public static String setupSql(List<String> services, Function<String, String> secret) {
         StringBuilder sql = new StringBuilder();
         for (String service : services) {
             String db = database(service);
             if (!db.matches("[a-z][a-z0-9_]*")) {
                 throw new IllegalArgumentException("not a database name: " + db);
             }
-            String password = secrets.get("controldb-" + db).replace("'", "''");
+            String password = secret.apply("controldb-" + db).replace("'", "''");
             sql.append("SELECT 'CREATE ROLE ").append(db).append(" LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '")
                     .append(db).append("')\\gexec\n");
             sql.append("ALTER ROLE ").append(db).append(" PASSWORD '").append(password).append("';\n");

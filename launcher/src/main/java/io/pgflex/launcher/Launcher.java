@@ -61,7 +61,7 @@ public final class Launcher {
             case "jwks" -> jwks();
             case "token" -> token(args) + "\n";
             case "controldb-hba" -> ControlDb.hba();
-            case "controldb-sql" -> ControlDb.setupSql(LocalStack.SERVICES, new StackSecrets(home.resolve("secrets")));
+            case "controldb-sql" -> ControlDb.setupSql(LocalStack.SERVICES, new StackSecrets(home.resolve("secrets"))::existing);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
     }

@@ -20,7 +20,7 @@ class ControlDbTest {
 
     @Test
     void eachServiceGetsItsRoleWithItsOwnPasswordAndItsDatabaseAlone() {
-        String sql = ControlDb.setupSql(List.of("ha-service"), SECRETS);
+        String sql = ControlDb.setupSql(List.of("ha-service"), SECRETS::get);
         assertTrue(sql.contains("ALTER ROLE ha PASSWORD 'pw-of-controldb-ha';"), sql);
         assertTrue(sql.contains("REVOKE CONNECT, TEMPORARY ON DATABASE ha FROM PUBLIC;\nGRANT CONNECT ON DATABASE ha TO ha;"), sql);
         assertTrue(sql.contains("REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;"), sql);
@@ -28,13 +28,12 @@ class ControlDbTest {
 
     @Test
     void aQuoteInAPasswordCannotEndItsLiteral() {
-        LocalStack.Secrets quoting = new FakeSecrets(name -> "a'b");
-        assertTrue(ControlDb.setupSql(List.of("ha-service"), quoting).contains("PASSWORD 'a''b';"));
+        assertTrue(ControlDb.setupSql(List.of("ha-service"), name -> "a'b").contains("PASSWORD 'a''b';"));
     }
 
     @Test
     void aServiceNameThatIsNoIdentifierIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ControlDb.setupSql(List.of("x;drop-service"), SECRETS));
+        assertThrows(IllegalArgumentException.class, () -> ControlDb.setupSql(List.of("x;drop-service"), SECRETS::get));
     }
 
     @Test
