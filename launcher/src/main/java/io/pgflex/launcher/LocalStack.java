@@ -117,7 +117,8 @@ public final class LocalStack {
                 .putAll(masterKey());
         Settings launch = ServiceSettings.nodeAgent(a, t.kafkaBootstrap(), home.resolve("agents").resolve(a.id()),
                         home.resolve("backup-repository"), Optional.of(home.resolve("engines")))
-                .put("quarkus.http.host", "127.0.0.1");
+                .put("quarkus.http.host", "127.0.0.1")
+                .putAll(ServiceSettings.agentEndpointHosts(t.endpointHost()));
         if (ports.hostsLayout() && a.instances()) {
             launch.putAll(ServiceSettings.agentOnHost(a.host(), ports.hostsNet() + ".0/24", kafkaHost()));
         }

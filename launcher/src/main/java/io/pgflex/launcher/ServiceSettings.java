@@ -120,6 +120,11 @@ public final class ServiceSettings {
                 .put("pgflex.agent.router-addresses", "127.0.0.1/32," + platformAddress + "/32");
     }
 
+    /** The names clients reach the stable endpoints at: every instance certificate an agent makes names them. */
+    public static Settings agentEndpointHosts(String endpointHost) {
+        return new Settings().put("pgflex.agent.endpoint-hosts", endpointHost);
+    }
+
     /** The probe secret a node agent derives each server's probe password from. */
     public static Settings agentProbeSecret(String probeSecret) {
         return new Settings().put("pgflex.agent.probe-secret", probeSecret);

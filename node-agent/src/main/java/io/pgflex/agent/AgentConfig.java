@@ -77,6 +77,14 @@ public interface AgentConfig {
     String advertisedHost();
 
     /**
+     * Names (or addresses) clients reach the servers' stable endpoints at — the routers' host names, the same as
+     * provisioning's {@code pgflex.provisioning.endpoint.host}: every instance certificate names them, so
+     * {@code sslmode=verify-full} holds through a router on another host.
+     */
+    @WithDefault("localhost")
+    java.util.List<String> endpointHosts();
+
+    /**
      * Addresses of the routers (stable endpoints) in front of this agent's instances: connections
      * routed through them arrive from these, so pg_hba and PgBouncer admit them (TLS and SCRAM still
      * required); the router itself enforces the server's firewall rules on the client's address.

@@ -157,10 +157,13 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
                 a.instances());
     }
 
+    /** The name the tests' clients reach every endpoint at (provisioning's endpoint host, the agents' certificates). */
+    private static final String ENDPOINT_HOST = "localhost";
+
     /** The agents started so far as a topology (the router is agent-1, or the router's own agent on separate hosts). */
     private static Topology topology() {
         return new Topology(AGENTS.values().stream().map(NodeAgentResource::spec).toList(), KafkaBroker.shared().bootstrapServers(),
-                "localhost", ENDPOINT_PORTS, NetHosts.enabled() ? ROUTER : "agent-1");
+                ENDPOINT_HOST, ENDPOINT_PORTS, NetHosts.enabled() ? ROUTER : "agent-1");
     }
 
     private static Map<String, String> env(Agent a) {
@@ -170,7 +173,7 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         Settings settings = ServiceSettings.nodeAgent(spec(a), KafkaBroker.shared().bootstrapServers(), a.root().resolve("agent"),
                 backupRepository(), java.util.Optional.ofNullable(engineJars)
                         .map(j -> Engines.unpack(Path.of(j), a.root().resolve("engines"))));
-        settings.putAll(ServiceSettings.agentProbeSecret(probeSecret()));
+        settings.putAll(ServiceSettings.agentProbeSecret(probeSecret())).putAll(ServiceSettings.agentEndpointHosts(ENDPOINT_HOST));
         if (a.netHost() != null) {
             NetHosts hosts = NetHosts.shared();
             settings.putAll(ServiceSettings.agentOnHost(a.address(), hosts.subnet(), hosts.platformAddress()));

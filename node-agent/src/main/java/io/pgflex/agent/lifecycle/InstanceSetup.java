@@ -64,9 +64,39 @@ public class InstanceSetup {
             os.chownToPostgres(layout.tls());
             return;
         }
-        TlsMaterial.write(layout.tls(), serverName,
-                List.of(config.advertisedHost(), serverName, "localhost"), List.of("127.0.0.1"), Duration.ofDays(825));
+        CertificateNames names = certificateNames(config.advertisedHost(), serverName, config.endpointHosts());
+        TlsMaterial.write(layout.tls(), serverName, names.hostNames(), names.ipAddresses(), Duration.ofDays(825));
         os.chownToPostgres(layout.tls());
+    }
+
+    /** What a server's certificate names: DNS names (the first is its CN) and IP addresses. */
+    public record CertificateNames(List<String> hostNames, List<String> ipAddresses) {
+    }
+
+    /**
+     * The names clients may verify a server by (pure): the agent's advertised host, the server's name, every endpoint
+     * host (a router may run elsewhere), {@code localhost} — the first DNS name is the certificate's CN — and each
+     * address among them as an IP address, 127.0.0.1 always. No name twice.
+     */
+    public static CertificateNames certificateNames(String advertisedHost, String serverName, List<String> endpointHosts) {
+        java.util.LinkedHashSet<String> dns = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<String> ips = new java.util.LinkedHashSet<>();
+        List<String> all = new java.util.ArrayList<>(List.of(advertisedHost, serverName));
+        all.addAll(endpointHosts);
+        all.add("localhost");
+        for (String n : all) {
+            String name = n.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.contains(":")) {
+                ips.add(name);
+            } else {
+                dns.add(name);
+            }
+        }
+        ips.add("127.0.0.1");
+        return new CertificateNames(List.copyOf(dns), List.copyOf(ips));
     }
 
     /** The server's probe role with its password from this agent's probe secret. */
