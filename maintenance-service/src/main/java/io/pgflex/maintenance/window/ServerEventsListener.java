@@ -2,6 +2,7 @@ package io.pgflex.maintenance.window;
 
 import io.pgflex.contracts.events.ServerDeleted;
 import io.pgflex.contracts.events.ServerRequested;
+import io.pgflex.maintenance.plan.Window;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -35,10 +36,12 @@ public class ServerEventsListener {
                 MaintenanceWindow row = new MaintenanceWindow();
                 row.serverId = serverId;
                 row.subscriptionId = requested.subscriptionId();
-                row.customWindow = false; // system-managed: Sunday 00:00 until a custom window is set
-                row.dayOfWeek = 0;
-                row.startHour = 0;
-                row.startMinute = 0;
+                // system-managed: pgflex's night slot for this server until a custom window is set
+                Window slot = Window.systemManaged(serverId);
+                row.customWindow = false;
+                row.dayOfWeek = slot.dayOfWeek();
+                row.startHour = slot.startHour();
+                row.startMinute = slot.startMinute();
                 row.updatedAt = clock.instant();
                 row.persist();
             }

@@ -14,6 +14,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,9 @@ class ServerEventsListenerTest {
                     .until(() -> find(serverId), r -> r != null);
             assertEquals("sub-a", row.subscriptionId);
             assertEquals(false, row.customWindow);
+            io.pgflex.maintenance.plan.Window night = io.pgflex.maintenance.plan.Window.systemManaged(UUID.fromString(serverId));
+            assertEquals(List.of(night.dayOfWeek(), night.startHour(), night.startMinute()),
+                    List.of(row.dayOfWeek, row.startHour, row.startMinute), "the server's system-managed night slot");
 
             writer.cloudEvent(Topics.SERVERS, serverId, UUID.randomUUID().toString(), "pgflex.ServerDeleted", """
                     {"serverId":"%s","subscriptionId":"sub-a","version":1,"name":"s1",
