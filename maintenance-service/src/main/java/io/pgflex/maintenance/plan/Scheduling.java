@@ -27,12 +27,12 @@ public final class Scheduling {
     public static Slot schedule(Window window, Instant published, Instant now, Duration notice, Duration customDelay, ZoneId zone) {
         Instant afterNotice = now.plus(notice);
         Instant earliest = afterNotice;
-        String why = "the first window at least " + days(notice) + " after the notice";
+        String why = "the first window at least " + span(notice) + " after the notice";
         if (window.custom()) {
             Instant afterSystemManaged = published.plus(customDelay);
             if (afterSystemManaged.isAfter(earliest)) {
                 earliest = afterSystemManaged;
-                why = "the first window at least " + days(customDelay)
+                why = "the first window at least " + span(customDelay)
                         + " after the new minor was published (custom-window servers follow the system-managed ones)";
             }
         }
@@ -44,24 +44,45 @@ public final class Scheduling {
     public record Reschedule(boolean accepted, String reason) {
     }
 
+    /** What bounds a reschedule: how soon, how late, how much later custom-window servers go, the time zone. */
+    public record Limits(Duration lead, Duration limit, Duration customDelay, ZoneId zone) {
+    }
+
     /**
-     * A user moves an upcoming maintenance: to a time at least {@code lead} from now (the platform needs it to prepare,
-     * and the notice must mean something) and no later than {@code limit} after the slot it was first given.
+     * A user moves an upcoming maintenance to another start of the server's window: at least {@code lead} from now (the
+     * platform needs it to prepare), no later than {@code limit} after the slot it was first given, and for a
+     * custom-window server not before the system-managed servers' week is over.
      */
-    public static Reschedule reschedule(Instant requested, Instant firstScheduled, Instant now, Duration lead, Duration limit) {
-        if (requested.isBefore(now.plus(lead))) {
-            return new Reschedule(false, "the new start " + requested + " is less than " + lead.toHours() + " h from now");
+    public static Reschedule reschedule(Window window, Instant requested, Instant firstScheduled, Instant published, Instant now,
+                                        Limits limits) {
+        if (requested.isBefore(now.plus(limits.lead()))) {
+            return new Reschedule(false, "the new start " + requested + " is less than " + span(limits.lead()) + " from now");
         }
-        Instant latest = firstScheduled.plus(limit);
+        Instant latest = firstScheduled.plus(limits.limit());
         if (requested.isAfter(latest)) {
-            return new Reschedule(false, "the new start " + requested + " is after " + latest + ", " + days(limit)
+            return new Reschedule(false, "the new start " + requested + " is after " + latest + ", " + span(limits.limit())
                     + " after the maintenance was first scheduled: a patch is postponed at most that long");
+        }
+        if (window.custom() && requested.isBefore(published.plus(limits.customDelay()))) {
+            return new Reschedule(false, "the new start " + requested + " is before " + published.plus(limits.customDelay())
+                    + ": custom-window servers are patched at least " + span(limits.customDelay()) + " after the system-managed ones begin");
+        }
+        if (!window.nextStart(requested, limits.zone()).equals(requested)) {
+            return new Reschedule(false, "the new start " + requested + " is not a start of the server's maintenance window (next: "
+                    + window.nextStart(requested, limits.zone()) + ")");
         }
         return new Reschedule(true, "moved to " + requested);
     }
 
-    private static String days(Duration d) {
-        long days = d.toDays();
-        return days == 1 ? "1 day" : days + " days";
+    /** "5 days", "1 day", or hours and minutes when not whole days ("36 h", "30 min"). */
+    static String span(Duration d) {
+        if (!d.isZero() && d.toHours() % 24 == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+            long days = d.toDays();
+            return days == 1 ? "1 day" : days + " days";
+        }
+        if (d.toMinutesPart() == 0 && d.toHours() > 0) {
+            return d.toHours() + " h";
+        }
+        return d.toMinutes() + " min";
     }
 }

@@ -28,6 +28,11 @@ public final class Versions {
         return new Due(false, running + " is the current minor");
     }
 
+    /** Whether {@code running} is {@code target} or newer, within one major ({@code 16.16.0} is {@code 16.16}). */
+    public static boolean atLeast(String running, String target) {
+        return compare(parse(running), parse(target)) >= 0;
+    }
+
     static int[] parse(String v) {
         if (v == null || !v.matches("\\d+(\\.\\d+){1,2}")) {
             throw new IllegalArgumentException("not a PostgreSQL version (major.minor): " + v);

@@ -2,6 +2,7 @@ package io.pgflex.maintenance.plan;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -40,13 +41,19 @@ public record Window(boolean custom, int dayOfWeek, int startHour, int startMinu
         return new Window(false, slot / NIGHT_STARTS.length, NIGHT_STARTS[slot % NIGHT_STARTS.length], 0);
     }
 
-    /** The first start of this window at or after {@code notBefore}, in {@code zone}. */
+    /**
+     * The first start of this window at or after {@code notBefore}, in {@code zone}. Built from the local date each
+     * week, so a start that a daylight-saving change skips that day moves to just after the gap on that day only, and
+     * one the change repeats is the earlier of the two.
+     */
     public Instant nextStart(Instant notBefore, ZoneId zone) {
         ZonedDateTime from = notBefore.atZone(zone);
         DayOfWeek day = DayOfWeek.of(dayOfWeek == 0 ? 7 : dayOfWeek);
-        ZonedDateTime candidate = from.with(TemporalAdjusters.nextOrSame(day)).with(LocalTime.of(startHour, startMinute));
+        LocalDate date = from.toLocalDate().with(TemporalAdjusters.nextOrSame(day));
+        LocalTime start = LocalTime.of(startHour, startMinute);
+        ZonedDateTime candidate = ZonedDateTime.ofLocal(date.atTime(start), zone, null);
         if (candidate.isBefore(from)) {
-            candidate = candidate.plusWeeks(1);
+            candidate = ZonedDateTime.ofLocal(date.plusWeeks(1).atTime(start), zone, null);
         }
         return candidate.toInstant();
     }

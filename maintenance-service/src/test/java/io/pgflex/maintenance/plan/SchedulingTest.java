@@ -34,12 +34,23 @@ class SchedulingTest {
     }
 
     @Test
-    void aSystemManagedWindowIsAtNightAndStableForAServer() {
-        UUID server = UUID.fromString("8a3f3c4e-0d7b-4b8e-9a55-0c3f1c2d9e11");
-        Window w = Window.systemManaged(server);
-        assertFalse(w.custom());
-        assertTrue(w.startHour() >= 23 || w.startHour() <= 6, "starts between 23:00 and 06:00, ends by 07:00: " + w);
-        assertEquals(w, Window.systemManaged(server));
+    void aStartThatDaylightSavingSkipsMovesOnlyThatDay() {
+        // given a Sunday 02:30 window in Berlin, where 2026-03-29 02:00-03:00 does not exist
+        Window sunday = new Window(true, 0, 2, 30);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        // then that Sunday's start is just after the gap (03:30 CEST = 01:30 UTC)
+        assertEquals(Instant.parse("2026-03-29T01:30:00Z"), sunday.nextStart(Instant.parse("2026-03-28T12:00:00Z"), berlin));
+        // and the next week's is 02:30 again (00:30 UTC), not 03:30
+        assertEquals(Instant.parse("2026-04-05T00:30:00Z"), sunday.nextStart(Instant.parse("2026-03-29T01:45:00Z"), berlin));
+    }
+
+    @Test
+    void aStartThatDaylightSavingRepeatsIsTheEarlierOne() {
+        // given a Sunday 01:30 window in New York, where 2026-11-01 01:00-02:00 happens twice
+        Window sunday = new Window(true, 0, 1, 30);
+        // then the first 01:30 (EDT, 05:30 UTC)
+        assertEquals(Instant.parse("2026-11-01T05:30:00Z"),
+                sunday.nextStart(Instant.parse("2026-10-31T12:00:00Z"), ZoneId.of("America/New_York")));
     }
 
     @Test
@@ -66,6 +77,16 @@ class SchedulingTest {
     }
 
     @Test
+    void aCustomWindowServerWaitsForTheSystemManagedWeekEvenWithNoticeGiven() {
+        // given a custom window on Wednesdays 01:00 and the minor published and found due on Monday noon: the notice
+        // alone would allow Wednesday 2026-12-16, the week of the system-managed servers ends Monday 2026-12-14 noon
+        Scheduling.Slot slot = Scheduling.schedule(new Window(true, 3, 1, 0), MONDAY_NOON, MONDAY_NOON, Duration.ofDays(1),
+                CUSTOM_DELAY, UTC);
+        // then not Wednesday 2026-12-09 (after the 1-day notice) but 2026-12-16
+        assertEquals(Instant.parse("2026-12-16T01:00:00Z"), slot.start());
+    }
+
+    @Test
     void aCustomWindowServerFollowsTheSystemManagedOnesByAWeek() {
         // given a custom window on Tuesdays 01:00, the minor published and found due on Monday noon
         Scheduling.Slot slot = Scheduling.schedule(new Window(true, 2, 1, 0), MONDAY_NOON, MONDAY_NOON, NOTICE, CUSTOM_DELAY, UTC);
@@ -84,30 +105,56 @@ class SchedulingTest {
         assertEquals("the first window at least 5 days after the notice (custom window)", slot.reason());
     }
 
+    private static final Scheduling.Limits LIMITS = new Scheduling.Limits(Duration.ofHours(1), Duration.ofDays(14), CUSTOM_DELAY, UTC);
+    /** Tuesdays 01:00, system-managed. */
+    private static final Window TUESDAY = new Window(false, 2, 1, 0);
+    private static final Instant FIRST = Instant.parse("2026-12-15T01:00:00Z");
+
     @Test
-    void aRescheduleWithinTheLimitIsTaken() {
-        Instant first = Instant.parse("2026-12-15T01:00:00Z");
-        Scheduling.Reschedule r = Scheduling.reschedule(first.plus(Duration.ofDays(7)), first, MONDAY_NOON, Duration.ofHours(1),
-                Duration.ofDays(14));
+    void aRescheduleToALaterStartOfTheWindowWithinTheLimitIsTaken() {
+        Scheduling.Reschedule r = Scheduling.reschedule(TUESDAY, FIRST.plus(Duration.ofDays(7)), FIRST, MONDAY_NOON, MONDAY_NOON, LIMITS);
         assertTrue(r.accepted(), r.reason());
     }
 
     @Test
     void aRescheduleBeyondTheLimitIsRefusedSayingTheLimit() {
-        Instant first = Instant.parse("2026-12-15T01:00:00Z");
-        Scheduling.Reschedule r = Scheduling.reschedule(first.plus(Duration.ofDays(15)), first, MONDAY_NOON, Duration.ofHours(1),
-                Duration.ofDays(14));
+        Scheduling.Reschedule r = Scheduling.reschedule(TUESDAY, FIRST.plus(Duration.ofDays(21)), FIRST, MONDAY_NOON, MONDAY_NOON, LIMITS);
         assertFalse(r.accepted());
-        assertEquals("the new start 2026-12-30T01:00:00Z is after 2026-12-29T01:00:00Z, 14 days after the maintenance was first "
+        assertEquals("the new start 2027-01-05T01:00:00Z is after 2026-12-29T01:00:00Z, 14 days after the maintenance was first "
                 + "scheduled: a patch is postponed at most that long", r.reason());
     }
 
     @Test
-    void aRescheduleIntoThePastOrTooSoonIsRefused() {
-        Instant first = Instant.parse("2026-12-15T01:00:00Z");
-        Scheduling.Reschedule r = Scheduling.reschedule(MONDAY_NOON.plus(Duration.ofMinutes(10)), first, MONDAY_NOON, Duration.ofHours(1),
-                Duration.ofDays(14));
+    void aRescheduleTooSoonIsRefusedSayingHowSoon() {
+        Scheduling.Reschedule r = Scheduling.reschedule(TUESDAY, MONDAY_NOON.plus(Duration.ofMinutes(10)), FIRST, MONDAY_NOON, MONDAY_NOON,
+                LIMITS);
         assertFalse(r.accepted());
         assertEquals("the new start 2026-12-07T12:10:00Z is less than 1 h from now", r.reason());
+    }
+
+    @Test
+    void aRescheduleOutsideTheServersWindowIsRefused() {
+        Scheduling.Reschedule r = Scheduling.reschedule(TUESDAY, FIRST.plus(Duration.ofHours(5)), FIRST, MONDAY_NOON, MONDAY_NOON, LIMITS);
+        assertFalse(r.accepted());
+        assertEquals("the new start 2026-12-15T06:00:00Z is not a start of the server's maintenance window (next: 2026-12-22T01:00:00Z)",
+                r.reason());
+    }
+
+    @Test
+    void aCustomWindowServerCannotMoveAheadOfTheSystemManagedOnes() {
+        Window custom = new Window(true, 2, 1, 0);
+        Scheduling.Reschedule r = Scheduling.reschedule(custom, Instant.parse("2026-12-08T01:00:00Z"), FIRST, MONDAY_NOON, MONDAY_NOON,
+                LIMITS);
+        assertFalse(r.accepted());
+        assertEquals("the new start 2026-12-08T01:00:00Z is before 2026-12-14T12:00:00Z: custom-window servers are patched at least "
+                + "7 days after the system-managed ones begin", r.reason());
+    }
+
+    @Test
+    void spansReadAsDaysOnlyWhenTheyAreWholeDays() {
+        assertEquals("5 days", Scheduling.span(Duration.ofDays(5)));
+        assertEquals("1 day", Scheduling.span(Duration.ofDays(1)));
+        assertEquals("36 h", Scheduling.span(Duration.ofHours(36)));
+        assertEquals("30 min", Scheduling.span(Duration.ofMinutes(30)));
     }
 }
