@@ -85,7 +85,7 @@ public final class LocalStack {
 
     private Component service(Topology t, String module) {
         Path pki = home.resolve("pki");
-        String db = module.replace("-service", "");
+        String db = ControlDb.database(module);
         int port = ports.port(db.toUpperCase(java.util.Locale.ROOT) + "_PORT");
         String jdbc = "jdbc:postgresql://127.0.0.1:" + ports.port("CONTROLDB_PORT") + "/" + db + "?sslmode=verify-full&sslrootcert="
                 + pki.resolve("ca.crt");

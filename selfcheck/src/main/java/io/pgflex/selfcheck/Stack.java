@@ -43,7 +43,7 @@ final class Stack {
 
     /** A service's own HTTPS address ({@code provisioning-service} → its port). */
     String serviceUrl(String service) {
-        String key = service.substring(0, service.indexOf('-')).toUpperCase() + "_PORT";
+        String key = io.pgflex.launcher.ControlDb.database(service).toUpperCase(java.util.Locale.ROOT) + "_PORT";
         return "https://127.0.0.1:" + ports.port(key);
     }
 
