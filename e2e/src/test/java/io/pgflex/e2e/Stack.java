@@ -116,6 +116,60 @@ final class Stack {
                 .contentType(ContentType.JSON).queryParam("api-version", VERSION);
     }
 
+    private static ServiceProcess maintenance;
+    private static Map<String, String> maintenanceEnv;
+
+    /**
+     * maintenance-service, started by the first test that needs it: no notice period and no week's delay for custom
+     * windows (a test cannot wait days), in UTC, looking every second.
+     */
+    static synchronized ServiceProcess maintenance() {
+        start();
+        if (maintenance == null) {
+            Map<String, String> env = maintenanceEnv != null ? maintenanceEnv : env(PostgresCluster.shared().createDatabase("maintenance"));
+            env.put("QUARKUS_CONFIG_LOCATIONS", configFile(NodeAgentResource.maintenanceConfig()).toString());
+            env.put("PGFLEX_MAINTENANCE_NOTICE", "0s");
+            env.put("PGFLEX_MAINTENANCE_CUSTOM_DELAY", "0s");
+            env.put("PGFLEX_MAINTENANCE_RESCHEDULE_LEAD", "1m");
+            env.put("PGFLEX_MAINTENANCE_ZONE", "UTC");
+            env.put("PGFLEX_MAINTENANCE_INTERVAL", "1s");
+            maintenanceEnv = env;
+            maintenance = ServiceProcess.start("maintenance-service", freePort(), env);
+        }
+        return maintenance;
+    }
+
+    /** Kills maintenance-service (SIGKILL) and starts it again with the same database, its settings and {@code extra}. */
+    static synchronized void crashAndRestartMaintenance(Map<String, String> extra) {
+        ServiceProcess old = maintenance();
+        old.kill();
+        Map<String, String> env = new java.util.HashMap<>(maintenanceEnv);
+        env.putAll(extra);
+        maintenance = ServiceProcess.start("maintenance-service", old.port(), env);
+    }
+
+    /** Stops maintenance-service (a later {@link #maintenance()} starts it again on the same database). */
+    static synchronized void stopMaintenance() {
+        if (maintenance != null) {
+            maintenance.kill();
+            maintenance = null;
+        }
+    }
+
+    /** maintenance-service's part of the API (a server's maintenances), as {@code subscription}'s owner. */
+    static RequestSpecification maintenanceApi(String subscription) {
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(maintenance().port())
+                .header("Authorization", "Bearer " + Tokens.of(subscription, "Owner"))
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
+    }
+
+    /** The engine catalogue, as a platform operator. */
+    static RequestSpecification operatorApi() {
+        return io.pgflex.testkit.Pki.as("gateway", "https://127.0.0.1").port(maintenance().port())
+                .header("Authorization", "Bearer " + Tokens.operator())
+                .contentType(ContentType.JSON).queryParam("api-version", VERSION);
+    }
+
     static ServiceProcess provisioning() {
         start();
         return provisioning;

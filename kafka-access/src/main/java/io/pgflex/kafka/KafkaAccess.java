@@ -54,18 +54,20 @@ public final class KafkaAccess {
                 EventType.SERVER_DELETED, EventType.SERVER_FAILED, EventType.ENDPOINT_UPDATED, EventType.HA_DESIRED,
                 EventType.FAILOVER_REQUESTED, EventType.RESTORE_COMPLETED),
                 List.of(new Reads(Topics.HA, "provisioning-service", true), new Reads(Topics.BACKUPS, "provisioning-service", true),
-                        new Reads(Topics.ALERTS, "provisioning-service", true))));
+                        new Reads(Topics.ALERTS, "provisioning-service", true),
+                        new Reads(Topics.MAINTENANCE, "provisioning-service", true))));
         SERVICES.put("ha-service", new Component(EnumSet.of(EventType.STANDBY_READY, EventType.FAILOVER_TRIGGERED,
                 EventType.FAILOVER_COMPLETED, EventType.SWITCHOVER_COMPLETED, EventType.HA_DEGRADED, EventType.HA_STATE_CHANGED,
                 EventType.FAILOVER_REFUSED),
-                List.of(new Reads(Topics.SERVERS, "ha-service", true),
+                List.of(new Reads(Topics.SERVERS, "ha-service", true), new Reads(Topics.MAINTENANCE, "ha-service", true),
                         new Reads(Topics.AGENT_HEARTBEATS, "ha-service-heartbeats", false))));
         SERVICES.put("backup-service", new Component(EnumSet.of(EventType.BACKUP_STARTED, EventType.BACKUP_COMPLETED,
                 EventType.BACKUP_FAILED, EventType.BACKUP_EXPIRED, EventType.RESTORE_DRILL_COMPLETED),
                 List.of(new Reads(Topics.SERVERS, "backup-service", true), new Reads(Topics.HA, "backup-service", true))));
         SERVICES.put("maintenance-service", new Component(EnumSet.of(EventType.MAINTENANCE_SCHEDULED,
-                EventType.MAINTENANCE_STARTED, EventType.MAINTENANCE_COMPLETED, EventType.MAINTENANCE_FAILED),
-                List.of(new Reads(Topics.SERVERS, "maintenance-service", true))));
+                EventType.MAINTENANCE_STARTED, EventType.MAINTENANCE_COMPLETED, EventType.MAINTENANCE_FAILED,
+                EventType.HA_MAINTENANCE_REQUESTED),
+                List.of(new Reads(Topics.SERVERS, "maintenance-service", true), new Reads(Topics.HA, "maintenance-service", true))));
         SERVICES.put("monitoring-service", new Component(EnumSet.of(EventType.ALERT_FIRED, EventType.ALERT_RESOLVED,
                 EventType.STORAGE_LEVEL_CHANGED),
                 List.of(new Reads(Topics.SERVERS, "monitoring-service", true), new Reads(Topics.METRICS, "monitoring-service", true))));

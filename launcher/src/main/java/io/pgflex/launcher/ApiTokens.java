@@ -35,7 +35,11 @@ public final class ApiTokens {
     }
 
     /** What a token says: who, in which tenant, which role on which subscription. */
-    public record Claims(String subject, String tenant, Map<String, String> roles, Duration lifetime) {
+    public record Claims(String subject, String tenant, Map<String, String> roles, Duration lifetime, boolean operator) {
+        public Claims(String subject, String tenant, Map<String, String> roles, Duration lifetime) {
+            this(subject, tenant, roles, lifetime, false);
+        }
+
         public Claims {
             roles = Map.copyOf(roles);
             if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(LONGEST) > 0) {
@@ -53,7 +57,8 @@ public final class ApiTokens {
         // upn and tid: Azure's clients (az login) read who signed in and the tenant from the token
         String payload = "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + json(claims.subject())
                 + "\",\"upn\":\"" + json(claims.subject()) + "\"," + (claims.tenant() == null ? "" : "\"tid\":\"" + json(claims.tenant()) + "\",")
-                + "\"iat\":" + iat + ",\"exp\":" + (iat + claims.lifetime().toSeconds()) + ",\"pgflex_subscriptions\":{" + roles + "}}";
+                + "\"iat\":" + iat + ",\"exp\":" + (iat + claims.lifetime().toSeconds())
+                + (claims.operator() ? ",\"pgflex_platform\":\"Operator\"" : "") + ",\"pgflex_subscriptions\":{" + roles + "}}";
         String unsigned = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(payload.getBytes(StandardCharsets.UTF_8));
         try {
             Signature rs256 = Signature.getInstance("SHA256withRSA");
@@ -70,6 +75,18 @@ public final class ApiTokens {
      * ({@code secrets/jwt/tenant}). Refuses with a sentence when {@code ./pgflex up} has not made them yet.
      */
     public static String mintWithStackKey(Path home, String user, String subscription, String role, Duration lifetime) {
+        return mintWithStackKey(home, new Claims(user, null, subscription == null ? Map.of() : Map.of(subscription, role), lifetime));
+    }
+
+    /**
+     * A platform operator's token of the stack under {@code home} (the {@code pgflex_platform: Operator} claim, no
+     * subscription): what the engine catalogue takes.
+     */
+    public static String mintOperatorWithStackKey(Path home, String user, Duration lifetime) {
+        return mintWithStackKey(home, new Claims(user, null, Map.of(), lifetime, true));
+    }
+
+    private static String mintWithStackKey(Path home, Claims wanted) {
         Path jwt = home.resolve("secrets/jwt");
         Path current = jwt.resolve("current");
         Path tenantFile = jwt.resolve("tenant");
@@ -82,7 +99,7 @@ public final class ApiTokens {
         }
         String kid = StackSecrets.read(current).strip();
         PrivateKey key = readPrivate(StackSecrets.read(jwt.resolve(kid + ".key")));
-        return mint(new Claims(user, tenant, Map.of(subscription, role), lifetime), kid, key, Instant.now());
+        return mint(new Claims(wanted.subject(), tenant, wanted.roles(), wanted.lifetime(), wanted.operator()), kid, key, Instant.now());
     }
 
     /** The JWK set of these public keys, by key id (what the services trust). */

@@ -138,6 +138,12 @@ public final class Launcher {
         String subscription = null;
         String role = "Owner";
         String hours = "12";
+        boolean operator = false;
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+        if (rest.remove("--operator")) {
+            operator = true;
+            args = rest.toArray(String[]::new);
+        }
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: ./pgflex token --subscription ID [--role Owner|Contributor|Reader] [--hours N]");
@@ -150,8 +156,17 @@ public final class Launcher {
                         "usage: ./pgflex token --subscription ID [--role Owner|Contributor|Reader] [--hours N]");
             }
         }
+        if (!hours.matches("[0-9]{1,4}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 24) {
+            throw new IllegalArgumentException("--hours must be 1 to 24 (the API refuses tokens that live longer)");
+        }
+        if (operator) {
+            // a platform operator's token: the engine catalogue, no tenant's subscription
+            String who = env.get("USER") == null || env.get("USER").isBlank() ? "local" : env.get("USER");
+            return ApiTokens.mintOperatorWithStackKey(home, who, Duration.ofHours(Integer.parseInt(hours)));
+        }
         if (subscription == null || subscription.isBlank()) {
-            throw new IllegalArgumentException("usage: ./pgflex token --subscription ID [--role Owner|Contributor|Reader] [--hours N]");
+            throw new IllegalArgumentException("usage: ./pgflex token --subscription ID [--role Owner|Contributor|Reader] [--hours N]"
+                    + " | ./pgflex token --operator [--hours N]");
         }
         if (!role.matches("Owner|Contributor|Reader")) {
             throw new IllegalArgumentException("role must be Owner, Contributor or Reader");

@@ -96,6 +96,7 @@ public final class LocalStack {
             case "ha-service" -> file.putAll(ServiceSettings.ha(t, secret.get("probe-secret")));
             case "backup-service" -> file.putAll(ServiceSettings.backup(t, home.resolve("backup-repository")))
                     .putAll(masterKey());
+            case "maintenance-service" -> file.putAll(ServiceSettings.maintenance(t));
             // a local stack's alert webhooks may call this machine
             case "monitoring-service" -> file.putAll(ServiceSettings.monitoring(true));
             default -> {

@@ -59,6 +59,13 @@ public final class ServiceSettings {
                 .put("pgflex.ha.probe-secret", probeSecret);
     }
 
+    /** maintenance-service: the agents whose engines make the catalogue and whose instances it patches. */
+    public static Settings maintenance(Topology t) {
+        Settings s = new Settings().comment("the node agents whose engines make the catalogue and whose instances are patched");
+        t.instanceAgents().forEach(a -> s.put("pgflex.maintenance.agents." + a.id() + ".url", a.url()));
+        return s;
+    }
+
     /** backup-service: the agents base backups and restore drills run on, and the repository they write. */
     public static Settings backup(Topology t, Path repository) {
         Settings s = new Settings().comment("the node agents base backups and restore drills run on");

@@ -51,6 +51,22 @@ class ApiTokensTest {
     }
 
     @Test
+    void anOperatorsTokenCarriesThePlatformClaimAndNoSubscription() {
+        String claims = part(ApiTokens.mint(new ApiTokens.Claims("ops", "tenant-1", java.util.Map.of(), Duration.ofHours(1), true),
+                "k1", KEYS.getPrivate(), NOW), 1);
+
+        assertTrue(claims.contains("\"pgflex_platform\":\"Operator\""), claims);
+        assertTrue(claims.contains("\"pgflex_subscriptions\":{}"), claims);
+    }
+
+    @Test
+    void aTenantsTokenHasNoPlatformClaim() {
+        String claims = part(mint(Duration.ofHours(1)), 1);
+
+        assertTrue(!claims.contains("pgflex_platform"), claims);
+    }
+
+    @Test
     void aTokenLivingLongerThanTheApiAcceptsIsNotMinted() {
         assertThrows(IllegalArgumentException.class, () -> mint(Duration.ofHours(25)));
     }

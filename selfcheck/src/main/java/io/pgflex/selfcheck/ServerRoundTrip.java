@@ -54,6 +54,8 @@ final class ServerRoundTrip {
                         this::pointInTimeRestore),
                 new Check("metrics API: is_db_alive of " + name + " is 1 (Azure Monitor's shape, through the gateway)", this::metrics),
                 new Check("Prometheus exposition: monitoring-service's /metrics has pgflex_server_* series of " + name, this::prometheus),
+                new Check("maintenance: " + name + "'s maintenances are listed through the gateway (its next one above)",
+                        this::nextMaintenance),
                 new Check("server " + name + " deleted with its data", () -> delete(name)));
     }
 
@@ -221,6 +223,26 @@ final class ServerRoundTrip {
                     + "&metricnames=is_db_alive&timespan=PT10M&interval=PT1M&aggregation=Maximum").orElse(Https.JSON.createObjectNode());
             return answer.findValues("maximum").stream().anyMatch(v -> v.asDouble() == 1.0) ? Optional.of(true) : Optional.empty();
         });
+    }
+
+    /** Shows the server's next maintenance (maintenance-service, through the gateway's route for …/maintenances). */
+    private void nextMaintenance() {
+        JsonNode list = arm.get(base(name) + "/maintenances");
+        if (!list.path("value").isArray()) {
+            throw new Failed("…/maintenances answered without a value list: " + list);
+        }
+        String minor = arm.get(base(name)).path("properties").path("minorVersion").asText();
+        JsonNode next = null;
+        for (JsonNode m : list.path("value")) {
+            String state = m.path("properties").path("state").asText();
+            if ("Scheduled".equals(state) || "InProgress".equals(state)) {
+                next = m.path("properties");
+            }
+        }
+        System.out.println("         next maintenance of " + name + ": " + (next == null
+                ? "none scheduled (it runs " + minor + "; no newer minor of its major is published)"
+                : next.path("fromVersion").asText() + " -> " + next.path("toVersion").asText() + " from "
+                        + next.path("scheduledStartTime").asText() + " (" + next.path("state").asText() + ")"));
     }
 
     private void prometheus() {

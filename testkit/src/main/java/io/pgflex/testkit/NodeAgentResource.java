@@ -219,6 +219,16 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         return AGENTS.get(id).root().resolve("agent");
     }
 
+    /** The directory of PostgreSQL engines agent {@code id} runs ({@code <major.minor>/bin}), which it reads afresh on each use. */
+    public static Path enginesDir(String id) {
+        return AGENTS.get(id).root().resolve("engines");
+    }
+
+    /** The ids of the agents that hold instances. */
+    public static synchronized java.util.List<String> instanceAgentIds() {
+        return topology().instanceAgents().stream().map(AgentSpec::id).toList();
+    }
+
     /** The Unix socket directory of an agent's instances. */
     public static Path socketDir(String id) {
         return AGENTS.get(id).root().resolve("s");
@@ -237,6 +247,14 @@ public class NodeAgentResource implements QuarkusTestResourceLifecycleManager {
         shared();
         Map<String, String> config = new LinkedHashMap<>(ServiceSettings.ha(topology(), probeSecret()).asMap());
         config.putAll(Pki.config("ha-service"));
+        return config;
+    }
+
+    /** How maintenance-service reaches the started agents, as configuration properties. */
+    public static synchronized Map<String, String> maintenanceConfig() {
+        shared();
+        Map<String, String> config = new LinkedHashMap<>(ServiceSettings.maintenance(topology()).asMap());
+        config.putAll(Pki.config("maintenance-service"));
         return config;
     }
 

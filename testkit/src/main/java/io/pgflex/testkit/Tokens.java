@@ -50,6 +50,12 @@ public final class Tokens {
                 .expiresIn(Duration.ofHours(1)).jws().keyId(KEY_ID).sign(NEXT.getPrivate());
     }
 
+    /** A platform operator's token: no subscription, the platform claim (e.g. publishing an engine minor as current). */
+    public static String operator() {
+        return sign(Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-operator").claim("pgflex_platform", "Operator")
+                .claim("pgflex_subscriptions", Map.of()).expiresIn(Duration.ofHours(1)));
+    }
+
     /** A token granting {@code role} on {@code subscriptionId}. */
     public static String of(String subscriptionId, String role) {
         return of(Map.of(subscriptionId, role));

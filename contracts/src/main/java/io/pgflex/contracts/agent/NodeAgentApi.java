@@ -152,6 +152,15 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/restore")
     RestoreResult restore(@PathParam("instanceId") String instanceId, RestoreRequest request);
 
+    /**
+     * Moves the instance to another minor of its major (maintenance): checkpoint, clean stop, start on the new binaries,
+     * version checked; if they do not come up it is started on its previous binaries again (RolledBack). A version
+     * not installed on this host or of another major is refused (400) without touching the instance.
+     */
+    @POST
+    @Path("/instances/{instanceId}/engine")
+    EngineChangeResult changeEngine(@PathParam("instanceId") String instanceId, EngineChange change);
+
     /** Sanity checks of a running instance (restore drills): amcheck on B-tree indexes, row counts. */
     @POST
     @Path("/instances/{instanceId}/sanity")

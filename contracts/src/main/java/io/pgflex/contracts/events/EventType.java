@@ -36,6 +36,7 @@ public enum EventType {
     MAINTENANCE_STARTED(MaintenanceStarted.class, Topics.MAINTENANCE),
     MAINTENANCE_COMPLETED(MaintenanceCompleted.class, Topics.MAINTENANCE),
     MAINTENANCE_FAILED(MaintenanceFailed.class, Topics.MAINTENANCE),
+    HA_MAINTENANCE_REQUESTED(HaMaintenanceRequested.class, Topics.MAINTENANCE),
     ALERT_FIRED(AlertFired.class, Topics.ALERTS),
     ALERT_RESOLVED(AlertResolved.class, Topics.ALERTS),
     STORAGE_LEVEL_CHANGED(StorageLevelChanged.class, Topics.ALERTS),

@@ -9,6 +9,7 @@ public record MaintenanceCompleted(
         String operationId,
         int version,
         String maintenanceId,
+        String fromVersion,
         String resultVersion,
         long downtimeMillis,
         Instant completedAt) implements PgflexEvent {

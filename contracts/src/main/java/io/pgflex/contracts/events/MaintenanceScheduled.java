@@ -10,6 +10,7 @@ public record MaintenanceScheduled(
         int version,
         String maintenanceId,
         String kind,
+        String fromVersion,
         String targetVersion,
         Instant windowStart,
         Instant windowEnd) implements PgflexEvent {

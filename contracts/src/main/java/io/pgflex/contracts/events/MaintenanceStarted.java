@@ -9,6 +9,8 @@ public record MaintenanceStarted(
         String operationId,
         int version,
         String maintenanceId,
+        String fromVersion,
+        String targetVersion,
         Instant startedAt) implements PgflexEvent {
     public static final int VERSION = 1;
 }

@@ -2,7 +2,11 @@ package io.pgflex.contracts.events;
 
 import java.time.Instant;
 
-/** provisioning-service accepted a create request. Topic {@link Topics#SERVERS}. */
+/**
+ * provisioning-service accepted a create request. Topic {@link Topics#SERVERS}.
+ *
+ * @param maintenanceWindow the window chosen at create (version 2; null in version 1 events: system-managed)
+ */
 public record ServerRequested(
         String serverId,
         String subscriptionId,
@@ -18,6 +22,7 @@ public record ServerRequested(
         String haMode,
         int backupRetentionDays,
         String createMode,
-        Instant requestedAt) implements PgflexEvent {
-    public static final int VERSION = 1;
+        Instant requestedAt,
+        WindowChoice maintenanceWindow) implements PgflexEvent {
+    public static final int VERSION = 2;
 }

@@ -2,7 +2,13 @@ package io.pgflex.contracts.events;
 
 import java.time.Instant;
 
-/** A planned switchover swapped roles. Topic {@link Topics#HA}. */
+/**
+ * A planned switchover swapped roles, and the old primary is the synchronous standby again. Topic {@link Topics#HA}.
+ *
+ * @param durationMillis     from the old primary's clean stop until the old primary is the synchronous standby again
+ * @param writesPausedMillis from the old primary's clean stop until the new one was promoted: when no primary took writes
+ *                           (version 2; null in version 1 events)
+ */
 public record SwitchoverCompleted(
         String serverId,
         String subscriptionId,
@@ -11,6 +17,7 @@ public record SwitchoverCompleted(
         String newPrimaryInstanceId,
         String newStandbyInstanceId,
         long durationMillis,
-        Instant completedAt) implements PgflexEvent {
-    public static final int VERSION = 1;
+        Instant completedAt,
+        Long writesPausedMillis) implements PgflexEvent {
+    public static final int VERSION = 2;
 }

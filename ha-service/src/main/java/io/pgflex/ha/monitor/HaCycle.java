@@ -85,6 +85,11 @@ public class HaCycle {
                 }
             }
             case Healthy -> {
+                if (s.standbyHeld(java.time.Instant.now())) {
+                    // held while a look at it was under way: commits stop waiting for it (catchUp desyncs)
+                    store.update(id, r -> r.haState = HaState.ReplicatingData);
+                    return Duration.ZERO;
+                }
                 Duration next = watch.watch(s); // zero: a failover was started; short while the primary is silent
                 if (next == null) {
                     seen.noProblem(id);

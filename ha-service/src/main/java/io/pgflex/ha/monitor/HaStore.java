@@ -1,6 +1,5 @@
 package io.pgflex.ha.monitor;
 
-import io.pgflex.contracts.events.HaStateChanged;
 import io.pgflex.ha.servers.HaServer;
 import io.pgflex.ha.servers.HaState;
 import io.pgflex.support.outbox.Outbox;
@@ -56,10 +55,7 @@ public class HaStore {
             change.accept(s);
             s.updatedAt = clock.instant();
             if (!before.equals(picture(s))) {
-                s.generation++;
-                outbox.publish(new HaStateChanged(s.serverId.toString(), s.subscriptionId, s.stepOperation,
-                        HaStateChanged.VERSION, s.generation, s.haState.name(), s.primary(), s.standby(), s.shownReason(),
-                        clock.instant(), s.unavailableReason == null));
+                outbox.publish(s.nextPicture(clock.instant()));
                 LOG.infof("server %s (%s): HA %s, primary %s%s, standby %s%s", s.name, s.serverId, s.haState,
                         s.primaryInstance, s.unavailableReason == null ? "" : " (unavailable)", s.standbyInstance,
                         s.shownReason() == null ? "" : " — " + s.shownReason());

@@ -118,6 +118,13 @@ public class StandbyBuilder {
 
     /** One look at a standby catching up, and what {@link StandbyDecision#catchUp} makes of it. */
     void catchUp(HaServer s) {
+        if (s.standbyHeld(clock.instant())) {
+            // a maintenance restarts the standby on new binaries: the primary does not wait for it, nothing is judged
+            seen.syncMark.remove(s.serverId);
+            agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, false));
+            seen.problem(s.serverId, "standby " + s.standbyInstance + " held by maintenance " + s.standbyHold);
+            return;
+        }
         boolean syncing = seen.syncMark.containsKey(s.serverId);
         ReplicationStatus primary = agents.quick(s.primaryAgent).replicate(s.primaryInstance, primarySpec(s, syncing));
         AgentAnswer answer = AgentAnswer.ANSWERED;
@@ -164,6 +171,9 @@ public class StandbyBuilder {
         seen.syncMark.remove(s.serverId);
         String completes = s.pendingMode == null ? s.pendingOperation : null;
         store.update(s.serverId, r -> {
+            if (r.standbyHeld(clock.instant())) {
+                return; // a maintenance took the standby meanwhile: it is not waited for, so not Healthy
+            }
             r.haState = HaState.Healthy;
             r.degradedReason = null;
             if (completes != null) {

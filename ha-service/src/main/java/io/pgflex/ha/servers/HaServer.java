@@ -83,6 +83,9 @@ public class HaServer extends PanacheEntityBase {
     public String stepReason;
     @Column(name = "step_started_at")
     public Instant stepStartedAt;
+    /** When a switchover's promotion completed (writes were paused from stepStartedAt until then). */
+    @Column(name = "step_promoted_at")
+    public Instant stepPromotedAt;
     @Column(name = "step_detected_ms")
     public Long stepDetectedMs;
     @Column(name = "step_lsn")
@@ -93,6 +96,19 @@ public class HaServer extends PanacheEntityBase {
     /** The operation of the request pending, or of a switchover that completes when the standby is back. */
     @Column(name = "pending_operation")
     public String pendingOperation;
+    /** The maintenance patching the standby (HoldStandby until ReleaseStandby): commits do not wait for it meanwhile. */
+    @Column(name = "standby_hold")
+    public String standbyHold;
+    @Column(name = "standby_hold_at")
+    public Instant standbyHoldAt;
+    /** The next generation of the server's HA picture, as HaStateChanged announces it (the generation grows). */
+    public io.pgflex.contracts.events.HaStateChanged nextPicture(Instant now) {
+        generation++;
+        return new io.pgflex.contracts.events.HaStateChanged(serverId.toString(), subscriptionId, stepOperation,
+                io.pgflex.contracts.events.HaStateChanged.VERSION, generation, haState.name(), primary(), standby(), shownReason(),
+                now, unavailableReason == null);
+    }
+
     @Column(name = "last_failover_at")
     public Instant lastFailoverAt;
     /** Why the primary counts as unavailable (null while it answers): the failover decision's reason. */
@@ -115,7 +131,16 @@ public class HaServer extends PanacheEntityBase {
     }
 
     /** Swaps primary and standby (after a promotion). */
+    /** A hold lasts at most this long: a maintenance that never releases its standby does not leave it asynchronous. */
+    public static final java.time.Duration HOLD_LIMIT = java.time.Duration.ofMinutes(15);
+
+    /** Whether a maintenance holds the standby now (set, and not older than {@link #HOLD_LIMIT}). */
+    public boolean standbyHeld(Instant now) {
+        return standbyHold != null && standbyHoldAt != null && now.isBefore(standbyHoldAt.plus(HOLD_LIMIT));
+    }
+
     public void swap() {
+        standbyHold = null; // a hold is of the standby it was asked for
         String a = primaryAgent, i = primaryInstance, h = primaryHost, z = primaryZone;
         Integer p = primaryPort;
         primaryAgent = standbyAgent;
@@ -131,6 +156,7 @@ public class HaServer extends PanacheEntityBase {
     }
 
     public void clearStandby() {
+        standbyHold = null;
         standbyAgent = null;
         standbyInstance = null;
         standbyHost = null;

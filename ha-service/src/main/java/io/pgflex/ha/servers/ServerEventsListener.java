@@ -22,14 +22,23 @@ public class ServerEventsListener {
     private final EventConsumer consumer;
     private final Clock clock;
 
-    public ServerEventsListener(EventConsumer consumer, Clock clock) {
+    private final io.pgflex.support.outbox.Outbox outbox;
+
+    public ServerEventsListener(EventConsumer consumer, Clock clock, io.pgflex.support.outbox.Outbox outbox) {
         this.consumer = consumer;
         this.clock = clock;
+        this.outbox = outbox;
     }
 
     @Incoming("servers")
     @Blocking
     public void onServerEvent(ConsumerRecord<String, byte[]> record) {
+        consumer.consume(record, this::apply);
+    }
+
+    @Incoming("maintenance")
+    @Blocking
+    public void onMaintenanceEvent(ConsumerRecord<String, byte[]> record) {
         consumer.consume(record, this::apply);
     }
 
@@ -61,6 +70,44 @@ public class ServerEventsListener {
         return server;
     }
 
+    /**
+     * A maintenance's request: hold the standby (commits stop waiting for it, it may restart; shown as ReplicatingData),
+     * release it (it catches up and becomes synchronous again), or switch over as a PlannedFailover request does.
+     */
+    private void maintenance(HaServer server, io.pgflex.contracts.events.HaMaintenanceRequested request) {
+        String id = request.operationId();
+        switch (request.action()) {
+            case io.pgflex.contracts.events.HaMaintenanceRequested.HOLD_STANDBY -> {
+                if (server.standbyInstance == null || server.step != null
+                        || (server.haState != HaState.Healthy && server.haState != HaState.ReplicatingData)) {
+                    LOG.infof("server %s: maintenance %s asked to hold the standby, but high availability is %s%s: not held",
+                            server.name, id, server.haState, server.step == null ? "" : " (step " + server.step + ")");
+                    return;
+                }
+                server.standbyHold = id;
+                server.standbyHoldAt = clock.instant();
+                server.haState = HaState.ReplicatingData;
+                server.degradedReason = "the standby is being patched (maintenance " + id + "): commits do not wait for it meanwhile";
+                outbox.publish(server.nextPicture(clock.instant()));
+                LOG.infof("server %s: standby %s held for maintenance %s", server.name, server.standbyInstance, id);
+            }
+            case io.pgflex.contracts.events.HaMaintenanceRequested.RELEASE_STANDBY -> {
+                if (id.equals(server.standbyHold)) {
+                    server.standbyHold = null;
+                    server.degradedReason = "the patched standby is catching up";
+                    outbox.publish(server.nextPicture(clock.instant()));
+                    LOG.infof("server %s: standby %s released by maintenance %s", server.name, server.standbyInstance, id);
+                }
+            }
+            case io.pgflex.contracts.events.HaMaintenanceRequested.SWITCHOVER -> {
+                server.pendingMode = "PlannedFailover";
+                server.pendingOperation = id;
+                LOG.infof("server %s: switchover requested by maintenance %s", server.name, id);
+            }
+            default -> LOG.warnf("server %s: unknown maintenance request %s: ignored", server.name, request.action());
+        }
+    }
+
     void apply(InboundEvent event) {
         UUID serverId = UUID.fromString(event.payload().serverId());
         // locked: the HA state machine changes the same row, and neither may undo the other's change
@@ -83,6 +130,8 @@ public class ServerEventsListener {
             server.pendingMode = request.mode();
             server.pendingOperation = request.operationId();
             LOG.infof("server %s: %s requested (operation %s)", server.name, request.mode(), request.operationId());
+        } else if (event.payload() instanceof io.pgflex.contracts.events.HaMaintenanceRequested request && server != null) {
+            maintenance(server, request);
         } else if (event.payload() instanceof ServerDeleted && server != null) {
             server.delete();
             LOG.infof("server %s deleted: no longer tracked", serverId);

@@ -160,6 +160,7 @@ public class FailoverSteps {
         ReplicationStatus promoted = promotedAlready ? st : agents.slow(s.standbyAgent).promote(s.standbyInstance);
         LOG.infof("server %s: %s promoted at %s (planned)", s.name, s.standbyInstance, promoted.lsn());
         return StepResult.next(FailoverStep.SwitchRejoin, "promoted " + s.standbyInstance, r -> {
+            r.stepPromotedAt = clock.instant();
             r.swap();
             r.term++;
         });
@@ -191,7 +192,9 @@ public class FailoverSteps {
     public void switchoverCompleted(HaServer r, String operationId) {
         outbox.publish(new SwitchoverCompleted(r.serverId.toString(), r.subscriptionId, operationId,
                 SwitchoverCompleted.VERSION, r.primaryInstance, r.standbyInstance,
-                r.stepStartedAt == null ? 0 : Duration.between(r.stepStartedAt, clock.instant()).toMillis(), clock.instant()));
+                r.stepStartedAt == null ? 0 : Duration.between(r.stepStartedAt, clock.instant()).toMillis(), clock.instant(),
+                r.stepStartedAt == null || r.stepPromotedAt == null || r.stepPromotedAt.isBefore(r.stepStartedAt) ? null
+                        : Duration.between(r.stepStartedAt, r.stepPromotedAt).toMillis()));
     }
 
     /** Forgets the waits of a server's steps (it is gone, or no longer led here). */

@@ -33,4 +33,9 @@ public class MaintenanceWindow extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** As the pure decisions take it. */
+    public io.pgflex.maintenance.plan.Window window() {
+        return new io.pgflex.maintenance.plan.Window(customWindow, dayOfWeek, startHour, startMinute);
+    }
 }

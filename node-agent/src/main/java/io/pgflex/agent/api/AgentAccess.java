@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * and deletes instances and restores servers; ha-service alone replicates, clones, promotes,
  * fences and rejoins; backup-service alone starts base backups and sanity checks; a peer node
  * agent may only stream a base backup (the standby it builds); PostgreSQL's archive and restore
- * scripts may only move their own instance's WAL.
+ * scripts may only move their own instance's WAL; maintenance-service alone moves an instance to another minor.
  */
 public final class AgentAccess {
     public static final String PROVISIONING = "provisioning-service";
@@ -65,6 +65,7 @@ public final class AgentAccess {
             new Rule("POST", "/instances/" + ID + "/promote", Set.of(HA), "promotes standbys"),
             new Rule("POST", "/instances/" + ID + "/fence", Set.of(HA), "fences primaries"),
             new Rule("POST", "/instances/" + ID + "/rejoin", Set.of(HA), "rejoins old primaries"),
+            new Rule("POST", "/instances/" + ID + "/engine", Set.of(MAINTENANCE), "patches instances to another minor"),
             new Rule("POST", "/instances/" + ID + "/backups", Set.of(BACKUP), "starts base backups"),
             new Rule("POST", "/instances/" + ID + "/sanity", Set.of(BACKUP), "runs restore-drill sanity checks"),
             new Rule("POST", "/instances/" + ID + "/wal-switch", Set.of(BACKUP, PROVISIONING), "closes WAL segments"),

@@ -37,6 +37,7 @@ public class AgentResource implements NodeAgentApi {
     private final io.pgflex.agent.backup.Restores restores;
     private final io.pgflex.agent.backup.WalSwitches walSwitches;
     private final io.pgflex.agent.backup.Sanity sanity;
+    private final io.pgflex.agent.lifecycle.EngineSwitch engineSwitch;
 
     public AgentResource(AgentConfig config, EngineCatalogue engines, InstanceStore instances, InstanceManager manager,
                          InstanceSql sql, PgBouncerManager pgbouncer, Router router,
@@ -44,7 +45,8 @@ public class AgentResource implements NodeAgentApi {
                          io.pgflex.agent.replication.ReplicationManager replication,
                          io.pgflex.agent.backup.BaseBackups backups, io.pgflex.agent.backup.Restores restores,
                          io.pgflex.agent.backup.WalSwitches walSwitches,
-                         io.pgflex.agent.backup.Sanity sanity) {
+                         io.pgflex.agent.backup.Sanity sanity, io.pgflex.agent.lifecycle.EngineSwitch engineSwitch) {
+        this.engineSwitch = engineSwitch;
         this.backups = backups;
         this.restores = restores;
         this.walSwitches = walSwitches;
@@ -170,6 +172,11 @@ public class AgentResource implements NodeAgentApi {
     @Override
     public io.pgflex.contracts.agent.ReplicationStatus cloneFrom(String instanceId, io.pgflex.contracts.agent.CloneRequest request) {
         return replication.cloneFrom(instanceId, request);
+    }
+
+    @Override
+    public io.pgflex.contracts.agent.EngineChangeResult changeEngine(String instanceId, io.pgflex.contracts.agent.EngineChange change) {
+        return engineSwitch.change(instanceId, change);
     }
 
     @Override

@@ -43,6 +43,21 @@ public class EngineCatalogue {
                         + "engines here: " + all.stream().map(EngineInfo::version).toList()));
     }
 
+    /**
+     * The binaries an instance recorded as running {@code version} ("16.15") starts with: exactly that minor — a
+     * restart never moves an instance to another minor (only a maintenance does) — or, when that minor's binaries were
+     * removed from the host, the newest of its major, said in the log (the instance must still start).
+     */
+    public EngineInfo of(String version) {
+        List<EngineInfo> all = engines();
+        return all.stream().filter(e -> e.version().equals(version)).findFirst().orElseGet(() -> {
+            EngineInfo newest = resolve(version.split("\\.")[0]);
+            org.jboss.logging.Logger.getLogger(EngineCatalogue.class).warnf(
+                    "PostgreSQL %s is no longer installed on this host: using %s of the same major", version, newest.version());
+            return newest;
+        });
+    }
+
     /** Any engine: enough to stop an instance whose version is unknown. */
     public EngineInfo any() {
         return engines().stream().reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException("no PostgreSQL engine on this host"));

@@ -55,7 +55,7 @@ public class AfterRestart {
                     synchronized (manager.lockOf(record.instanceId())) {
                         LOG.infof("instance %s should run: starting it", record.instanceId());
                         InstanceLayout layout = store.layout(record.instanceId());
-                        pgctl.ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
+                        pgctl.ensureRunning(layout, record, engines.of(record.engineVersion()), false);
                         pgbouncer.apply(layout, record);
                     }
                 } catch (RuntimeException | SQLException e) {

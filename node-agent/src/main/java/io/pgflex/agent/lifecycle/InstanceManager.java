@@ -75,13 +75,16 @@ public class InstanceManager {
     public InstanceStatus apply(String instanceId, InstanceSpec spec) {
         synchronized (lock(instanceId)) {
             InstanceLayout layout = store.layout(instanceId);
-            EngineInfo engine = engines.resolve(spec.engineVersion());
+            Optional<InstanceRecord> existing = store.read(instanceId);
+            // a new instance gets the minor asked for (or the newest of the major); an existing one keeps the minor it
+            // runs: only a maintenance (changeEngine) moves it to another, never a converge or a restart
+            EngineInfo engine = existing.map(r -> sameMajor(r, spec)).orElseGet(() -> engines.resolve(spec.engineVersion()));
             Sku sku = Sku.ofApiName(spec.skuName())
                     .orElseThrow(() -> new IllegalArgumentException("unknown SKU " + spec.skuName()));
             if (spec.desiredState() == DesiredState.Running && Files.exists(layout.fencedMark())) {
                 throw new io.pgflex.agent.instances.FencedException(instanceId);
             }
-            InstanceRecord record = store.read(instanceId).orElseGet(() -> register(instanceId, spec, engine.version(), "Primary"));
+            InstanceRecord record = existing.orElseGet(() -> register(instanceId, spec, engine.version(), "Primary"));
             record = record.withSpec(InstanceRecord.withoutSecret(spec), engine.version());
             store.write(record);
             try {
@@ -116,6 +119,15 @@ public class InstanceManager {
         }
     }
 
+    private EngineInfo sameMajor(InstanceRecord record, InstanceSpec spec) {
+        String major = record.engineVersion().split("\\.")[0];
+        if (!spec.engineVersion().split("\\.")[0].equals(major)) {
+            throw new IllegalArgumentException("instance " + record.instanceId() + " runs PostgreSQL " + record.engineVersion()
+                    + ": a change to major " + spec.engineVersion() + " is not done in place");
+        }
+        return engines.of(record.engineVersion());
+    }
+
     public Optional<InstanceStatus> get(String instanceId) {
         return store.read(instanceId).map(statuses::of);
     }
@@ -128,7 +140,7 @@ public class InstanceManager {
         synchronized (lock(instanceId)) {
             InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
             InstanceLayout layout = store.layout(instanceId);
-            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            EngineInfo engine = engines.of(record.engineVersion());
             if (Files.exists(layout.fencedMark())) {
                 throw new io.pgflex.agent.instances.FencedException(instanceId);
             }
@@ -145,8 +157,8 @@ public class InstanceManager {
             InstanceLayout layout = store.layout(instanceId);
             pgbouncer.stop(layout, instanceId);
             if (Files.exists(layout.pgdata()) && store.running(instanceId)) {
-                String major = record.map(r -> r.engineVersion().split("\\.")[0]).orElse(null);
-                pgctl.stopIfRunning(layout, major == null ? engines.any() : engines.resolve(major), "immediate");
+                String version = record.map(InstanceRecord::engineVersion).orElse(null);
+                pgctl.stopIfRunning(layout, version == null ? engines.any() : engines.of(version), "immediate");
             }
             limits.remove(instanceId);
             OsCommands.deleteTree(layout.root());
@@ -185,7 +197,7 @@ public class InstanceManager {
         synchronized (lock(instanceId)) {
             InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
             InstanceLayout layout = store.layout(instanceId);
-            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            EngineInfo engine = engines.of(record.engineVersion());
             Sku sku = Sku.ofApiName(record.spec().skuName()).orElseThrow();
             configure(layout, record, engine, sku);
         }
@@ -203,7 +215,7 @@ public class InstanceManager {
             InstanceLayout layout = store.layout(instanceId);
             if (store.running(instanceId) && files.hbaPending(layout)) {
                 LOG.infof("instance %s: pg_hba.conf changed, reloading", instanceId);
-                pgctl.reload(layout, engines.resolve(record.engineVersion().split("\\.")[0]));
+                pgctl.reload(layout, engines.of(record.engineVersion()));
                 files.hbaApplied(layout);
             }
         }
@@ -226,7 +238,7 @@ public class InstanceManager {
         synchronized (lock(instanceId)) {
             InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
             InstanceLayout layout = store.layout(instanceId);
-            EngineInfo engine = engines.resolve(record.engineVersion().split("\\.")[0]);
+            EngineInfo engine = engines.of(record.engineVersion());
             setup.tlsIfMissing(layout, record.spec().serverName()); // a restored instance gets its own certificate
             configure(layout, record, engine, Sku.ofApiName(record.spec().skuName()).orElseThrow());
             pgctl.ensureRunning(layout, record, engine, false);
@@ -238,12 +250,23 @@ public class InstanceManager {
         }
     }
 
+    /**
+     * Starts the instance on {@code engine} with its configuration written for it, under a lock the caller holds (a
+     * maintenance's patch); waits until PostgreSQL accepts connections.
+     */
+    void startUnlocked(String instanceId, EngineInfo engine) {
+        InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        InstanceLayout layout = store.layout(instanceId);
+        files.write(layout, record, engine, Sku.ofApiName(record.spec().skuName()).orElseThrow());
+        pgctl.ensureRunning(layout, record, engine, false);
+    }
+
     /** Stops at once without waiting for the instance's lock (fencing: whatever else runs on it). */
     public void stopUnlocked(String instanceId, String mode) {
         InstanceRecord record = store.read(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
         InstanceLayout layout = store.layout(instanceId);
         pgbouncer.stop(layout, instanceId);
-        pgctl.stopIfRunning(layout, engines.resolve(record.engineVersion().split("\\.")[0]), mode);
+        pgctl.stopIfRunning(layout, engines.of(record.engineVersion()), mode);
     }
 
     /** Runs {@code work} holding the instance's lock (no other command changes it meanwhile). */

@@ -44,7 +44,8 @@ public class PgCtl {
                     "-D", layout.pgdata().toString(), "-w", "-t", "60", "-l", startupLog.toString(),
                     "-o", "-c config_file=" + layout.postgresqlConf(), "start");
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("PostgreSQL did not start: " + lastLines(newestLog(layout.log()), 5), e);
+            throw new IllegalStateException("PostgreSQL did not start (" + e.getMessage() + "); its log ends: "
+                    + lastLines(newestLog(layout.log()), 5), e);
         }
         files.startedWithFilesOnDisk(layout);
     }

@@ -97,7 +97,7 @@ public class Watchdog {
             }
             if (!store.running(id)) {
                 LOG.warnf("instance %s: PostgreSQL should run but does not; starting it again (crash recovery)", id);
-                pgctl.ensureRunning(layout, record, engines.resolve(record.engineVersion().split("\\.")[0]), false);
+                pgctl.ensureRunning(layout, record, engines.of(record.engineVersion()), false);
                 LOG.infof("instance %s: PostgreSQL runs again", id);
             }
             if (PgBouncerSettings.enabled(record.spec().parameters()) && !pgbouncer.running(layout)) {

@@ -134,7 +134,7 @@ public class ReplicationManager {
             }
             if (recovery) {
                 LOG.infof("instance %s: promoting to primary", instanceId);
-                pgctl.promote(layout, engines.resolve(record.engineVersion().split("\\.")[0]));
+                pgctl.promote(layout, engines.of(record.engineVersion()));
                 LOG.infof("instance %s: promoted", instanceId);
             }
             ReplicationState current = store.replication(instanceId).orElse(null);

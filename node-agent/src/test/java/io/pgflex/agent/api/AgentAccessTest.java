@@ -39,6 +39,10 @@ class AgentAccessTest {
                 Arguments.of("provisioning-service", null, "PUT", i + "/databases/app", true, "provisioning-service creates databases"),
                 Arguments.of("backup-service", null, "DELETE", i + "/databases/app", false, "only provisioning-service drops databases, not backup-service"),
                 Arguments.of("provisioning-service", null, "POST", i + "/wal-switch", true, "provisioning-service closes WAL segments"),
+                Arguments.of("maintenance-service", null, "POST", i + "/engine", true,
+                        "maintenance-service patches instances to another minor"),
+                Arguments.of("provisioning-service", null, "POST", i + "/engine", false,
+                        "only maintenance-service patches instances to another minor, not provisioning-service"),
                 Arguments.of("provisioning-service", null, "POST", i + "/sanity", false,
                         "only backup-service runs restore-drill sanity checks, not provisioning-service"),
                 // a WAL token must not reach another route through an encoded separator, nor a service through a relative path

@@ -61,6 +61,12 @@ public class ServerEntity extends PanacheEntityBase {
     public String availabilityZone;
     @Column(name = "maintenance_custom", nullable = false)
     public boolean maintenanceCustom;
+
+    /** The maintenance window as events carry it. */
+    public io.pgflex.contracts.events.WindowChoice maintenanceWindow() {
+        return new io.pgflex.contracts.events.WindowChoice(maintenanceCustom, maintenanceDay, maintenanceHour, maintenanceMinute);
+    }
+
     @Column(name = "maintenance_day", nullable = false)
     public int maintenanceDay;
     @Column(name = "maintenance_hour", nullable = false)
@@ -103,8 +109,14 @@ public class ServerEntity extends PanacheEntityBase {
      * primary does not answer (nobody can connect) is Inaccessible until a primary answers again.
      */
     public ServerState shownState() {
+        if (state == ServerState.Ready && maintenanceId != null) {
+            return ServerState.Updating; // maintenance-service patches it (MaintenanceStarted until Completed or Failed)
+        }
         return state == ServerState.Ready && !primaryAvailable && !"NotEnabled".equals(haState) ? ServerState.Inaccessible : state;
     }
+    /** The maintenance patching the server now (null: none). */
+    @Column(name = "maintenance_id")
+    public String maintenanceId;
     @Column(name = "standby_agent_id")
     public String standbyAgentId;
     @Column(name = "standby_instance_id")

@@ -83,7 +83,7 @@ public class ConvergeStep implements OperationStep {
             String id = server.id.toString();
             return switch (op.kind) {
                 case Update -> new ServerUpdated(id, server.subscriptionId, op.id.toString(), ServerUpdated.VERSION, server.name,
-                        changes, changes.containsKey("sku") ? elapsed : 0, clock.instant());
+                        changes, changes.containsKey("sku") ? elapsed : 0, clock.instant(), server.maintenanceWindow());
                 case Start -> {
                     server.stoppedAt = null;
                     yield new ServerStarted(id, server.subscriptionId, op.id.toString(), ServerStarted.VERSION, server.name,

@@ -187,7 +187,7 @@ public class ServerService {
         OperationEntity op = operations.start(s, OperationKind.Create, new OperationDetail.None());
         outbox.publish(new ServerRequested(s.id.toString(), s.subscriptionId, op.id.toString(), ServerRequested.VERSION,
                 s.resourceGroup, s.name, s.location, s.skuName, s.skuTier, s.version, s.storageGb, s.haMode,
-                s.backupRetentionDays, s.createMode, s.createdAt));
+                s.backupRetentionDays, s.createMode, s.createdAt, s.maintenanceWindow()));
         return new Accepted(s, op, true);
     }
 

@@ -19,6 +19,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RequestScoped
 public class TenantGuard {
     public static final String CLAIM = "pgflex_subscriptions";
+    /** The claim of a platform operator's token: {@value #OPERATOR} (no tenant holds it; it names no subscription). */
+    public static final String PLATFORM_CLAIM = "pgflex_platform";
+    public static final String OPERATOR = "Operator";
 
     public enum Role {
         Reader, Contributor, Owner;
@@ -84,6 +87,21 @@ public class TenantGuard {
     public String tenant() {
         Object tid = verifiedToken().getClaim("tid");
         return tid == null ? null : tid.toString().replace("\"", "");
+    }
+
+    /**
+     * The caller is a platform operator (the token's {@value #PLATFORM_CLAIM} claim says {@value #OPERATOR}): the
+     * platform's own settings, such as which engine minor is current. Tenants' tokens get 403, whatever their roles.
+     */
+    public Caller operator() {
+        JsonWebToken jwt = verifiedToken();
+        Object claim = jwt.getClaim(PLATFORM_CLAIM);
+        String role = claim == null ? null : claim instanceof JsonString js ? js.getString() : claim.toString().replace("\"", "");
+        if (!OPERATOR.equals(role)) {
+            throw new ArmException(403, ErrorCodes.AUTHORIZATION_FAILED,
+                    "Only a platform operator may do this; the token is a tenant's.", null);
+        }
+        return caller();
     }
 
     /** The caller shows a valid API token (routes of no subscription, e.g. the provider's operations). */

@@ -1,4 +1,6 @@
-package io.pgflex.maintenance.window;
+package io.pgflex.maintenance.servers;
+
+import io.pgflex.maintenance.window.MaintenanceWindow;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
