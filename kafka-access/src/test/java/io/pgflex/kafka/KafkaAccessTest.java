@@ -36,7 +36,7 @@ class KafkaAccessTest {
                 Arguments.of("ha-service", Operation.WRITE, "pgflex.ha", true,
                         "ha-service publishes StandbyReady, FailoverTriggered, FailoverCompleted, SwitchoverCompleted, HaDegraded, HaStateChanged, FailoverRefused"),
                 Arguments.of("ha-service", Operation.WRITE, "pgflex.agent-heartbeats.dlq", false,
-                        "ha-service may write only [pgflex.ha, pgflex.servers.dlq]"),
+                        "ha-service may write only [pgflex.ha, pgflex.servers.dlq, pgflex.maintenance.dlq]"),
                 Arguments.of("backup-service", Operation.READ, "pgflex.metrics", false,
                         "backup-service may read only [pgflex.servers, pgflex.ha]"),
                 Arguments.of("node-agent.agent-1", Operation.WRITE, "pgflex.agent-heartbeats", true,

@@ -142,6 +142,14 @@ public interface NodeAgentApi {
     @Path("/instances/{instanceId}/backups/{backupId}")
     BackupJob backup(@PathParam("instanceId") String instanceId, @PathParam("backupId") String backupId);
 
+    /**
+     * A CHECKPOINT on the running instance (at most a minute): before a planned stop, so the shutdown checkpoint — while
+     * nothing takes writes — has little left to write. Returns how long it took, in ms.
+     */
+    @POST
+    @Path("/instances/{instanceId}/checkpoint")
+    long checkpoint(@PathParam("instanceId") String instanceId);
+
     /** Commits a marker transaction, switches WAL and waits until the segment is archived. */
     @POST
     @Path("/instances/{instanceId}/wal-switch")

@@ -268,6 +268,7 @@ public class Rollouts {
             case WAIT_FOR_SYNCHRONOUS_STANDBY -> record(m.id, "RELEASED", step.reason());
             case SWITCHOVER -> {
                 if (!"SWITCHOVER".equals(m.step) && start(m.id, step)) {
+                    checkpointBeforeSwitchover(s);
                     request(m, HaMaintenanceRequested.SWITCHOVER, "SWITCHOVER", step.reason(), null);
                 }
             }
@@ -357,6 +358,19 @@ public class Rollouts {
         } catch (RuntimeException e) {
             LOG.infof("server %s: the primary's agent does not say whether it waits for the standby (%s)", s.name, e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * A checkpoint on the primary while it still serves: the switchover's clean stop (while nothing takes writes) then
+     * has little left to write. Best effort: without it the switchover only pauses writes longer.
+     */
+    private void checkpointBeforeSwitchover(MaintainedServer s) {
+        try {
+            long ms = agents.patient(s.primaryAgent).checkpoint(s.primaryInstance);
+            LOG.infof("server %s: checkpoint on the primary before the switchover (%d ms)", s.name, ms);
+        } catch (RuntimeException e) {
+            LOG.infof("server %s: no checkpoint before the switchover (%s)", s.name, e.getMessage());
         }
     }
 

@@ -66,6 +66,7 @@ public final class AgentAccess {
             new Rule("POST", "/instances/" + ID + "/fence", Set.of(HA), "fences primaries"),
             new Rule("POST", "/instances/" + ID + "/rejoin", Set.of(HA), "rejoins old primaries"),
             new Rule("POST", "/instances/" + ID + "/engine", Set.of(MAINTENANCE), "patches instances to another minor"),
+            new Rule("POST", "/instances/" + ID + "/checkpoint", Set.of(HA, MAINTENANCE), "checkpoints primaries before a planned stop"),
             new Rule("POST", "/instances/" + ID + "/backups", Set.of(BACKUP), "starts base backups"),
             new Rule("POST", "/instances/" + ID + "/sanity", Set.of(BACKUP), "runs restore-drill sanity checks"),
             new Rule("POST", "/instances/" + ID + "/wal-switch", Set.of(BACKUP, PROVISIONING), "closes WAL segments"),

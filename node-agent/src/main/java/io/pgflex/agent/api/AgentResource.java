@@ -175,6 +175,18 @@ public class AgentResource implements NodeAgentApi {
     }
 
     @Override
+    public long checkpoint(String instanceId) {
+        return manager.withRunning(instanceId, (layout, record) -> {
+            long started = System.nanoTime();
+            try (java.sql.Connection c = sql.connect(layout, record.port(), "postgres"); java.sql.Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = '60s'");
+                s.execute("CHECKPOINT");
+            }
+            return (System.nanoTime() - started) / 1_000_000;
+        });
+    }
+
+    @Override
     public io.pgflex.contracts.agent.EngineChangeResult changeEngine(String instanceId, io.pgflex.contracts.agent.EngineChange change) {
         return engineSwitch.change(instanceId, change);
     }

@@ -43,6 +43,9 @@ class AgentAccessTest {
                         "maintenance-service patches instances to another minor"),
                 Arguments.of("provisioning-service", null, "POST", i + "/engine", false,
                         "only maintenance-service patches instances to another minor, not provisioning-service"),
+                Arguments.of("ha-service", null, "POST", i + "/checkpoint", true, "ha-service checkpoints primaries before a planned stop"),
+                Arguments.of("backup-service", null, "POST", i + "/checkpoint", false,
+                        "only ha-service, maintenance-service checkpoints primaries before a planned stop, not backup-service"),
                 Arguments.of("provisioning-service", null, "POST", i + "/sanity", false,
                         "only backup-service runs restore-drill sanity checks, not provisioning-service"),
                 // a WAL token must not reach another route through an encoded separator, nor a service through a relative path
