@@ -74,7 +74,7 @@ class MaintenanceIT {
             }
         }
         // in-window's owner picks a custom window a few minutes from now (PATCH), so the test sees it before and inside it
-        windowStart = ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(4).truncatedTo(ChronoUnit.MINUTES).toInstant();
+        windowStart = ZonedDateTime.now(ZoneOffset.UTC).plusMinutes(3).truncatedTo(ChronoUnit.MINUTES).toInstant();
         ZonedDateTime w = windowStart.atZone(ZoneOffset.UTC);
         Stack.expectSucceeded(SUB, Stack.api(SUB).body(("{\"properties\": {\"maintenanceWindow\": {\"customWindow\": \"Enabled\","
                 + " \"dayOfWeek\": %d, \"startHour\": %d, \"startMinute\": %d}}}").formatted(w.getDayOfWeek().getValue() % 7,

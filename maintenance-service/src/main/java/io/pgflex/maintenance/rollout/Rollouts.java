@@ -35,6 +35,10 @@ import org.jboss.logging.Logger;
  * decides it, inside the server's window (or at once after applyNow), and ends it Completed, or Failed and rolled back
  * with a new maintenance in the next window. Every step is re-derived from what the agents report, so a restart of
  * this service in the middle resumes where the instances are.
+ *
+ * <p>Why this long: the executor is one state machine carried across ticks and restarts (the step recorded on the
+ * maintenance row, the HA hold and release, the switchover request, each exit path releasing a hold); its decisions
+ * are {@link Rollout}'s (pure, tested by scenario), what is here is the bookkeeping of carrying them out.
  */
 @ApplicationScoped
 public class Rollouts {

@@ -36,6 +36,9 @@ import org.jboss.logging.Logger;
  * Brings an instance to its spec in re-runnable steps that each look at what is already there
  * (directory, data, certificate, configuration, process, admin role), so repeating a command or
  * resuming after a crash is harmless. One instance is changed by one caller at a time.
+ *
+ * <p>Why this long: every command that changes an instance's processes goes through here under the instance's lock
+ * (apply, restart, start, stop, reconfigure, the access changes of the storage guard), so they cannot interleave.
  */
 @ApplicationScoped
 public class InstanceManager {

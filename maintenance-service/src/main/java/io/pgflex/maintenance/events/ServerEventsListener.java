@@ -1,4 +1,4 @@
-package io.pgflex.maintenance.servers;
+package io.pgflex.maintenance.events;
 
 import io.pgflex.contracts.events.HaDesired;
 import io.pgflex.contracts.events.HaStateChanged;
@@ -9,6 +9,7 @@ import io.pgflex.contracts.events.ServerUpdated;
 import io.pgflex.contracts.events.WindowChoice;
 import io.pgflex.maintenance.plan.Window;
 import io.pgflex.maintenance.rollout.Maintenance;
+import io.pgflex.maintenance.servers.MaintainedServer;
 import io.pgflex.maintenance.window.MaintenanceWindow;
 import io.pgflex.support.inbox.EventConsumer;
 import io.pgflex.support.inbox.InboundEvent;
