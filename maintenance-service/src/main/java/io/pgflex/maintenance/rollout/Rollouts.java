@@ -158,7 +158,7 @@ public class Rollouts {
     }
 
     /** What a maintenance's server looks like now, as the decision takes it. */
-    private record Observed(MaintainedServer server, Maintenance maintenance, String primaryVersion, String standbyVersion) {
+    private record Observed(MaintainedServer server, Maintenance maintenance) {
     }
 
     /** Runs the next step of one open maintenance. */
@@ -173,7 +173,7 @@ public class Rollouts {
                 Maintenance.cancelOpen(m.serverId, "the server was deleted", clock.instant());
                 return null;
             }
-            return new Observed(s, m, null, null);
+            return new Observed(s, m);
         });
         if (o == null) {
             return;
